@@ -1,0 +1,113 @@
+"""Events published by the subcontracts service: the registry of organisations, contracts and supply chains."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from scx_contracts.registry import EventData, event
+
+OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
+SupplyChainModel = Literal["end_to_end", "specialist", "sla", "signposting"]
+SubcontractEndReason = Literal[
+    "expired", "partner_underperformance", "partner_withdrew", "prime_took_in_house", "contract_ended", "other"
+]
+
+
+class MonthlyProfile(BaseModel):
+    """One month's targets: what the contract manager holds the prime to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="calendar month, YYYY-MM")
+    job_outcomes: int = Field(ge=0)
+    sustained_job_outcomes: int = Field(ge=0)
+    work_focused_interviews: int = Field(ge=0)
+
+
+class ClientGroup(BaseModel):
+    """Who an end-to-end (or SLA) partner serves: postcode districts and/or health-condition codes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    postcode_districts: list[str] = Field(default_factory=list)
+    health_conditions: list[str] = Field(default_factory=list)
+
+
+class SpecialistService(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    service: str
+    price_pence: int = Field(ge=0)
+
+
+class SubcontractTerms(BaseModel):
+    """The terms that follow from the supply-chain model; the ones a model does not use stay empty."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    client_group: ClientGroup | None = None
+    share_of_targets_percent: int | None = Field(default=None, ge=0, le=100)
+    services: list[SpecialistService] = Field(default_factory=list)
+    monthly_capacity: int | None = Field(default=None, ge=1)
+    start_date: date
+    end_date: date
+
+
+@event("organisation.registered", 1)
+class OrganisationRegistered(EventData):
+    organisation_id: str
+    name: str
+    kind: OrganisationKind
+
+
+@event("contract.awarded", 1)
+class ContractAwarded(EventData):
+    contract_id: str
+    prime_id: str
+    contract_package_area: str
+    start_date: date
+    end_date: date
+    value_pence: int = Field(ge=0)
+    payment_model: str
+
+
+@event("contract.profile_set", 1)
+class ContractProfileSet(EventData):
+    contract_id: str
+    prime_id: str
+    revision: int = Field(ge=1, description="1 is the original profile; later numbers are revisions")
+    months: list[MonthlyProfile]
+
+
+@event("subcontract.agreed", 1)
+class SubcontractAgreed(EventData):
+    subcontract_id: str
+    contract_id: str
+    prime_id: str
+    partner_id: str
+    model: SupplyChainModel
+    terms: SubcontractTerms
+
+
+@event("subcontract.varied", 1)
+class SubcontractVaried(EventData):
+    subcontract_id: str
+    contract_id: str
+    prime_id: str
+    partner_id: str
+    variation: int = Field(ge=1)
+    reason: str
+    terms: SubcontractTerms
+
+
+@event("subcontract.ended", 1)
+class SubcontractEnded(EventData):
+    subcontract_id: str
+    contract_id: str
+    prime_id: str
+    partner_id: str
+    ended_on: date
+    reason: SubcontractEndReason

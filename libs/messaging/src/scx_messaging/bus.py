@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from enum import Enum
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
+from nats.js.errors import BadRequestError, NotFoundError
+
+log = logging.getLogger("scx.messaging")
+
+
+@dataclass(frozen=True)
+class BusSettings:
+    servers: list[str] = field(default_factory=lambda: ["nats://127.0.0.1:4222"])
+    stream: str = "SCX"
+    subjects: tuple[str, ...] = ("scx.>",)
+    replicas: int = 1
+    duplicate_window_seconds: float = 120.0
+    publish_timeout_seconds: float = 5.0
+    connect_timeout_seconds: float = 30.0
+    name: str = "scx"
+
+
+class PublishFailed(RuntimeError):
+    """JetStream did not acknowledge a publish; the caller must treat the event as not sent."""
+
+
+class Outcome(Enum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    RETRY = "retry"
+    DEAD_LETTER = "dead_letter"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    subject: str
+    payload: bytes
+    stream_sequence: int
+    num_delivered: int
+    last_delivery: bool
+
+
+class Bus:
+    """A NATS connection with its JetStream context: publish with dedupe ids, and the stream every event lands in."""
+
+    def __init__(self, nc: Client, settings: BusSettings) -> None:
+        self.nc = nc
+        self.js: JetStreamContext = nc.jetstream(timeout=settings.publish_timeout_seconds)
+        self.settings = settings
+
+    @property
+    def connected(self) -> bool:
+        return self.nc.is_connected
+
+    async def ensure_stream(self) -> None:
+        """Create the stream of every domain event, or bring its configuration up to date."""
+        config = StreamConfig(
+            name=self.settings.stream,
+            subjects=list(self.settings.subjects),
+            storage=StorageType.FILE,
+            retention=RetentionPolicy.LIMITS,
+            discard=DiscardPolicy.OLD,
+            num_replicas=self.settings.replicas,
+            duplicate_window=self.settings.duplicate_window_seconds,
+        )
+        try:
+            await self.js.stream_info(self.settings.stream)
+        except NotFoundError:
+            try:
+                await self.js.add_stream(config)
+                return
+            except BadRequestError as exc:  # another process created it between our calls
+                if "already in use" not in str(exc):
+                    raise
+        await self.js.update_stream(config)
+
+    async def publish(self, subject: str, payload: bytes, *, msg_id: str) -> int:
+        """Publish and wait for the stream's acknowledgement; returns the stream sequence.
+
+        `Nats-Msg-Id` lets JetStream drop a republish of the same event inside the duplicate window.
+        """
+        try:
+            ack = await self.js.publish(
+                subject,
+                payload,
+                headers={"Nats-Msg-Id": msg_id},
+                timeout=self.settings.publish_timeout_seconds,
+            )
+        except Exception as exc:  # any failure means "not acknowledged": never assume it was stored
+            raise PublishFailed(f"publish of {msg_id} to {subject} not acknowledged: {exc!r}") from exc
+        return int(ack.seq)
+
+    async def ping(self) -> bool:
+        if not self.nc.is_connected:
+            return False
+        try:
+            await self.js.account_info()
+        except Exception:
+            return False
+        return True
+
+    async def close(self) -> None:
+        if not self.nc.is_closed:
+            await self.nc.drain()
+
+
+async def connect(settings: BusSettings) -> Bus:
+    """Connect with reconnects on; keep trying the first connection until `connect_timeout_seconds`."""
+    deadline = asyncio.get_running_loop().time() + settings.connect_timeout_seconds
+    last_error: Exception | None = None
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            nc = await nats.connect(
+                servers=settings.servers,
+                name=settings.name,
+                allow_reconnect=True,
+                max_reconnect_attempts=-1,
+                reconnect_time_wait=0.5,
+                connect_timeout=2,
+                error_cb=_log_error,
+                disconnected_cb=_log_disconnected,
+                reconnected_cb=_log_reconnected,
+            )
+            return Bus(nc, settings)
+        except Exception as exc:
+            last_error = exc
+            await asyncio.sleep(0.25)
+    raise ConnectionError(f"could not reach NATS at {settings.servers}: {last_error!r}")
+
+
+async def _log_error(exc: Exception) -> None:
+    log.warning("nats error: %r", exc)
+
+
+async def _log_disconnected() -> None:
+    log.warning("nats disconnected")
+
+
+async def _log_reconnected() -> None:
+    log.info("nats reconnected")

@@ -1,0 +1,108 @@
+"""Durable pull consumers: one per service, shared by its replicas, acknowledging only what was applied."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import FetchTimeoutError
+
+from scx_messaging.bus import Bus, Delivery, Outcome
+
+log = logging.getLogger("scx.messaging.consumer")
+
+Processor = Callable[[Delivery], Awaitable[Outcome]]
+
+
+class DurableConsumer:
+    """Pulls events for the given subjects in stream order and hands each to `process`.
+
+    `process` decides: APPLIED or DUPLICATE is acked; RETRY is nak'ed with a delay (redelivered later, up to
+    `max_deliver` times); DEAD_LETTER is terminated (the processor has recorded it). An exception in `process`
+    counts as RETRY, so a crash between effect and ack only ever leads to a redelivery, which the inbox absorbs.
+    """
+
+    def __init__(
+        self,
+        bus: Bus,
+        *,
+        durable: str,
+        subjects: list[str],
+        process: Processor,
+        ack_wait_seconds: float = 30.0,
+        max_deliver: int = 10,
+        retry_delay_seconds: float = 1.0,
+        batch: int = 64,
+    ) -> None:
+        self.bus = bus
+        self.durable = durable
+        self.subjects = subjects
+        self.process = process
+        self.ack_wait = ack_wait_seconds
+        self.max_deliver = max_deliver
+        self.retry_delay = retry_delay_seconds
+        self.batch = batch
+        self._stopping = asyncio.Event()
+
+    def config(self) -> ConsumerConfig:
+        return ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait,
+            max_deliver=self.max_deliver,
+            filter_subjects=self.subjects,
+            max_ack_pending=1000,
+        )
+
+    async def run(self) -> None:
+        js = self.bus.js
+        stream = self.bus.settings.stream
+        try:
+            await js.add_consumer(stream, self.config())
+        except Exception as exc:  # an existing consumer whose config we may update
+            log.info("consumer %s exists, updating: %r", self.durable, exc)
+            await js.update_consumer(stream, self.config())
+        sub = await js.pull_subscribe_bind(durable=self.durable, stream=stream)
+        while not self._stopping.is_set():
+            try:
+                messages = await sub.fetch(self.batch, timeout=1.0)
+            except (FetchTimeoutError, NatsTimeoutError, TimeoutError):
+                continue
+            except Exception as exc:
+                if self._stopping.is_set():
+                    break
+                log.warning("fetch failed on %s: %r", self.durable, exc)
+                await asyncio.sleep(0.5)
+                continue
+            for msg in messages:
+                meta = msg.metadata
+                delivery = Delivery(
+                    subject=msg.subject,
+                    payload=msg.data,
+                    stream_sequence=meta.sequence.stream,
+                    num_delivered=meta.num_delivered,
+                    last_delivery=meta.num_delivered >= self.max_deliver,
+                )
+                try:
+                    outcome = await self.process(delivery)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("processing %s #%s failed", delivery.subject, delivery.stream_sequence)
+                    outcome = Outcome.RETRY
+                try:
+                    if outcome is Outcome.RETRY:
+                        await msg.nak(delay=self.retry_delay * min(delivery.num_delivered, 10))
+                    elif outcome is Outcome.DEAD_LETTER:
+                        await msg.term()
+                    else:
+                        await msg.ack()
+                except Exception as exc:  # the ack was lost: the event comes back and the inbox absorbs it
+                    log.warning("ack of #%s failed: %r", delivery.stream_sequence, exc)
+
+    def stop(self) -> None:
+        self._stopping.set()

@@ -1,0 +1,13 @@
+from scx_persistence.engine import create_engine, is_postgres
+from scx_persistence.tables import NAMING_CONVENTION, messaging_metadata, new_metadata
+from scx_persistence.uow import UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "create_engine",
+    "is_postgres",
+    "messaging_metadata",
+    "new_metadata",
+]

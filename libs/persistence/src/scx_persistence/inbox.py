@@ -1,0 +1,125 @@
+"""The inbox: each consumed event applied at most once, its record written in the same transaction as its effect."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+
+from scx_contracts import REGISTRY, Envelope, UnknownEventType
+from scx_contracts.context import causation_id, correlation_id
+from scx_messaging import Delivery, Outcome
+from scx_persistence.tables import dead_letters, inbox
+from scx_persistence.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("scx.inbox")
+
+Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
+
+
+class MissingPredecessor(Exception):  # noqa: N818 - a domain condition, not a programming error
+    """The event refers to something this consumer has not seen yet: wait for it rather than guess."""
+
+
+class CannotApply(Exception):  # noqa: N818
+    """The event can never apply here (it contradicts what we know); it goes to the dead letters."""
+
+
+class InboxProcessor:
+    """Turns a JetStream delivery into one idempotent transaction: check inbox, apply, record, commit."""
+
+    def __init__(
+        self,
+        uow_factory: UnitOfWorkFactory,
+        *,
+        consumer: str,
+        subscriptions: Mapping[str, Handler],
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.consumer = consumer
+        self.subscriptions = subscriptions
+
+    @property
+    def subjects(self) -> list[str]:
+        return [f"scx.{event_type}.>" for event_type in sorted(self.subscriptions)]
+
+    async def __call__(self, delivery: Delivery) -> Outcome:
+        try:
+            envelope = Envelope.model_validate_json(delivery.payload)
+            handler = self.subscriptions.get(envelope.type)
+            if handler is None:
+                return Outcome.APPLIED  # not ours: a wider filter than needed, nothing to do
+            data = REGISTRY.parse_data(envelope)
+        except (ValidationError, UnknownEventType) as exc:
+            await self.dead_letter(delivery, None, f"unreadable event: {exc}")
+            return Outcome.DEAD_LETTER
+        try:
+            return await self.apply(envelope, data, handler, delivery.stream_sequence)
+        except MissingPredecessor as exc:
+            if delivery.last_delivery:
+                await self.dead_letter(delivery, envelope.event_id, f"predecessor never arrived: {exc}")
+                return Outcome.DEAD_LETTER
+            log.info("%s waits for a predecessor of %s: %s", self.consumer, envelope.event_id, exc)
+            return Outcome.RETRY
+        except CannotApply as exc:
+            await self.dead_letter(delivery, envelope.event_id, str(exc))
+            return Outcome.DEAD_LETTER
+        except Exception as exc:
+            if delivery.last_delivery:
+                await self.dead_letter(delivery, envelope.event_id, f"failed on every delivery: {exc!r}")
+                return Outcome.DEAD_LETTER
+            raise
+
+    async def apply(self, envelope: Envelope, data: BaseModel, handler: Handler, sequence: int | None) -> Outcome:
+        # Whatever this event causes carries its correlation on, and names it as the cause.
+        correlation_id.set(envelope.correlation_id)
+        causation_id.set(envelope.event_id)
+        async with self.uow_factory() as uow:
+            seen = await uow.session.scalar(
+                select(inbox.c.event_id).where(
+                    inbox.c.consumer == self.consumer, inbox.c.event_id == envelope.event_id
+                )
+            )
+            if seen is not None:
+                return Outcome.DUPLICATE
+            await handler(uow, envelope, data)
+            await uow.session.execute(
+                insert(inbox).values(
+                    consumer=self.consumer,
+                    event_id=envelope.event_id,
+                    event_type=envelope.type,
+                    stream_sequence=sequence,
+                    applied_at=datetime.now(UTC),
+                )
+            )
+            try:
+                await uow.commit()
+            except IntegrityError:
+                # A replica applied the same event concurrently; its transaction won, ours rolls back whole.
+                return Outcome.DUPLICATE
+        return Outcome.APPLIED
+
+    async def dead_letter(self, delivery: Delivery, event_id: str | None, error: str) -> None:
+        log.error("%s dead-letters #%s: %s", self.consumer, delivery.stream_sequence, error)
+        async with self.uow_factory() as uow:
+            await uow.session.execute(
+                insert(dead_letters)
+                .values(
+                    consumer=self.consumer,
+                    event_id=event_id,
+                    subject=delivery.subject,
+                    stream_sequence=delivery.stream_sequence,
+                    deliveries=delivery.num_delivered,
+                    error=error[:4000],
+                    payload=delivery.payload.decode("utf-8", errors="replace"),
+                    recorded_at=datetime.now(UTC),
+                )
+            )
+            try:
+                await uow.commit()
+            except IntegrityError:
+                pass  # this delivery was dead-lettered already

@@ -1,0 +1,156 @@
+"""The app factory every service composes itself with: engine, NATS, outbox relay and consumer in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scx_messaging import Bus, DurableConsumer, connect
+from scx_persistence import UnitOfWork, UnitOfWorkFactory, create_engine
+from scx_persistence.inbox import Handler, InboxProcessor
+from scx_persistence.outbox import OutboxRelay
+from scx_servicekit.auth import TokenVerifier
+from scx_servicekit.logging import configure_logging
+from scx_servicekit.middleware import CorrelationIdMiddleware
+from scx_servicekit.problems import MEDIA_TYPE, install_problem_handlers
+from scx_servicekit.settings import ServiceSettings
+
+log = logging.getLogger("scx.app")
+
+
+@dataclass
+class ServiceRuntime:
+    """What the lifespan builds once per process, exposed to routes as `request.app.state.runtime`."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    uow_factory: UnitOfWorkFactory
+    bus: Bus
+    relay: OutboxRelay
+    consumer: DurableConsumer | None = None
+    inbox: InboxProcessor | None = None
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    subscriptions: Mapping[str, Handler] | None = None,
+    run_relay: bool = True,
+    run_consumer: bool = True,
+) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
+        engine = create_engine(settings.database_url)
+        uow_factory = UnitOfWorkFactory(engine)
+        bus = await connect(settings.bus_settings())
+        await bus.ensure_stream()
+        relay = OutboxRelay(
+            engine, bus, uow_factory.outbox_signal, poll_interval_seconds=settings.outbox_poll_interval_seconds
+        )
+        runtime = ServiceRuntime(settings=settings, engine=engine, uow_factory=uow_factory, bus=bus, relay=relay)
+        if run_relay:
+            runtime.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service_name}-outbox-relay"))
+        if subscriptions:
+            runtime.inbox = InboxProcessor(uow_factory, consumer=settings.service_name, subscriptions=subscriptions)
+            runtime.consumer = DurableConsumer(
+                bus,
+                durable=settings.service_name,
+                subjects=runtime.inbox.subjects,
+                process=runtime.inbox,
+                ack_wait_seconds=settings.consumer_ack_wait_seconds,
+                max_deliver=settings.consumer_max_deliver,
+                retry_delay_seconds=settings.consumer_retry_delay_seconds,
+            )
+            if run_consumer:
+                runtime.tasks.append(
+                    asyncio.create_task(runtime.consumer.run(), name=f"{settings.service_name}-consumer")
+                )
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            relay.stop()
+            if runtime.consumer:
+                runtime.consumer.stop()
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await bus.close()
+            await engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings)
+    app.add_middleware(CorrelationIdMiddleware)
+    install_problem_handlers(app)
+    app.include_router(health_router())
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    """One transaction per request. Routes commit explicitly, before the response; anything else rolls back."""
+    async with runtime_of(request).uow_factory() as uow:
+        yield uow
+
+
+UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+def health_router() -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health", summary="Liveness: the process is up")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get(
+        "/ready",
+        summary="Readiness: the database and NATS are reachable",
+        responses={503: {"description": "a dependency is unreachable"}},
+    )
+    async def ready(request: Request) -> JSONResponse:
+        runtime = runtime_of(request)
+        checks = {"database": "ok", "nats": "ok"}
+        try:
+            async with runtime.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            checks["database"] = f"unreachable: {exc.__class__.__name__}"
+        if not await runtime.bus.ping():
+            checks["nats"] = "unreachable"
+        if all(v == "ok" for v in checks.values()):
+            return JSONResponse({"status": "ready", "checks": checks})
+        return JSONResponse(
+            {
+                "type": "https://scx.example/problems/not-ready",
+                "title": "Not ready",
+                "status": 503,
+                "detail": "A dependency is unreachable.",
+                "checks": checks,
+            },
+            status_code=503,
+            media_type=MEDIA_TYPE,
+        )
+
+    return router

@@ -1,0 +1,135 @@
+"""Bearer JWTs naming one organisation, its kind and the caller's roles.
+
+Claims: `sub` (the user), `org` (organisation id), `org_kind` (dwp | jcp | prime | partner), `roles`,
+`iss`, `aud`, `exp`. Development tokens are HS256 with a local secret; production verifies RS256/ES256
+against a configured public key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from scx_contracts import Actor
+from scx_servicekit.problems import Problem
+from scx_servicekit.settings import DEV_JWT_SECRET, ServiceSettings
+
+OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
+KINDS: tuple[str, ...] = ("dwp", "jcp", "prime", "partner")
+
+# Roles an organisation's users may hold; DWP auditors read everything and change nothing.
+ROLES = {
+    "dwp": ("contract_manager", "auditor"),
+    "jcp": ("referrer", "tppm"),
+    "prime": ("manager", "adviser"),
+    "partner": ("manager", "adviser"),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    organisation_id: str
+    kind: OrganisationKind
+    roles: frozenset[str]
+    user: str
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def actor(self) -> Actor:
+        role = sorted(self.roles)[0] if self.roles else "none"
+        return Actor(organisation_id=self.organisation_id, organisation_kind=self.kind, role=role, user=self.user)
+
+
+def unauthorised(detail: str) -> Problem:
+    return Problem(
+        401, "unauthorised", "Not authenticated", detail, headers={"WWW-Authenticate": 'Bearer realm="scx"'}
+    )
+
+
+def forbidden(detail: str) -> Problem:
+    return Problem(403, "forbidden", "Not allowed", detail)
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        if settings.jwt_public_key:
+            self.key: str = settings.jwt_public_key
+            self.algorithms = [a for a in settings.jwt_algorithms if not a.startswith("HS")] or ["RS256"]
+        elif settings.jwt_secret is not None:
+            self.key = settings.jwt_secret.get_secret_value()
+            self.algorithms = ["HS256"]
+        else:
+            raise ValueError("configure jwt_public_key (production) or jwt_secret (development)")
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token,
+                self.key,
+                algorithms=self.algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise unauthorised("The token has expired.") from None
+        except jwt.InvalidTokenError as exc:
+            raise unauthorised(f"The token is not valid: {exc}.") from None
+        org, kind, roles = claims.get("org"), claims.get("org_kind"), claims.get("roles", [])
+        if not isinstance(org, str) or not org or kind not in KINDS or not isinstance(roles, list):
+            raise unauthorised("The token must name one organisation (org), its kind (org_kind) and roles.")
+        return Principal(organisation_id=org, kind=kind, roles=frozenset(map(str, roles)), user=str(claims["sub"]))
+
+
+class TokenIssuer:
+    """Signs development tokens (`scx token`, the demo and the tests). Production tokens come from an IdP."""
+
+    def __init__(self, secret: str = DEV_JWT_SECRET, issuer: str = "scx-dev", audience: str = "scx") -> None:
+        self.secret, self.issuer, self.audience = secret, issuer, audience
+
+    def issue(
+        self,
+        organisation_id: str,
+        kind: str,
+        roles: list[str] | None = None,
+        *,
+        user: str | None = None,
+        lifetime: timedelta = timedelta(hours=12),
+    ) -> str:
+        now = datetime.now(UTC)
+        claims = {
+            "sub": user or f"{organisation_id}-user",
+            "org": organisation_id,
+            "org_kind": kind,
+            "roles": roles if roles is not None else list(ROLES.get(kind, ())[:1]),
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + lifetime,
+        }
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+
+_bearer = HTTPBearer(auto_error=False, description="A JWT naming one organisation (org), its kind and roles")
+
+
+async def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorised("Send a bearer token in the Authorization header.")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = verifier.verify(credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

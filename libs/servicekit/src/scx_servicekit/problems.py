@@ -1,0 +1,106 @@
+"""RFC 9457 problem documents for every error a service returns."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_TYPE_BASE = "https://scx.example/problems/"
+MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("scx.problems")
+
+
+class Problem(Exception):  # noqa: N818 - it is what the client receives
+    """Raise anywhere in a request to answer with a problem document (and roll the transaction back)."""
+
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.slug = slug
+        self.title = title
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+        self.extensions = extensions
+
+    def document(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPE_BASE + self.slug,
+            "title": self.title,
+            "status": self.status,
+        }
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = self.errors
+        body.update(self.extensions)
+        return body
+
+
+def not_found(what: str, identifier: str) -> Problem:
+    # Another organisation's record answers exactly like a missing one, so ids reveal nothing.
+    return Problem(404, "not-found", f"{what} not found", f"No {what.lower()} {identifier} that you can see.")
+
+
+def problem_response(problem: Problem, request: Request) -> JSONResponse:
+    return JSONResponse(
+        problem.document(instance=request.url.path),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": _field_path(err.get("loc", ())), "message": err.get("msg", ""), "code": err.get("type", "")}
+            for err in exc.errors()
+        ]
+        fields = ", ".join(e["field"] for e in errors)
+        problem = Problem(422, "invalid-request", "Your request is not valid", f"Invalid fields: {fields}", errors=errors)
+        return problem_response(problem, request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated", 403: "Forbidden"}
+        problem = Problem(
+            exc.status_code,
+            {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"),
+            titles.get(exc.status_code, str(exc.detail)),
+            str(exc.detail) if exc.detail else None,
+            headers=getattr(exc, "headers", None),
+        )
+        return problem_response(problem, request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        problem = Problem(500, "internal-error", "Something went wrong on our side", "Nothing was changed.")
+        return problem_response(problem, request)
