@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from scx_contracts.registry import EventData, event
-from scx_contracts.subcontracts import SupplyChainModel
+from scx_contracts.subcontracts import HealthCondition, PostcodeDistrict, SupplyChainModel
 
 BenefitType = Literal["ESA", "IB", "JSA", "IS"]
 RejectionReason = Literal[
@@ -38,8 +38,8 @@ class ReferralReceived(EventData):
     benefit_type: BenefitType
     payment_group: int = Field(ge=1, le=9)
     mandatory: bool
-    needs: list[str] = Field(description="coded health-condition categories; never free text")
-    postcode_district: str
+    needs: list[HealthCondition] = Field(description="coded health-condition categories; never free text")
+    postcode_district: PostcodeDistrict
     referral_date: date
 
 

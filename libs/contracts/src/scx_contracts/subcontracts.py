@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from scx_contracts.registry import EventData, event
 
 OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
 SupplyChainModel = Literal["end_to_end", "specialist", "sla", "signposting"]
+# Coded health-condition categories: events and read models carry these codes, never free-text health detail.
+HealthCondition = Literal[
+    "mental_health",
+    "musculoskeletal",
+    "cardiovascular",
+    "respiratory",
+    "neurological",
+    "learning_disability",
+    "hearing_impairment",
+    "visual_impairment",
+    "substance_misuse",
+    "other_condition",
+]
+PostcodeDistrict = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")]
 SubcontractEndReason = Literal[
     "expired", "partner_underperformance", "partner_withdrew", "prime_took_in_house", "contract_ended", "other"
 ]
@@ -32,8 +46,8 @@ class ClientGroup(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    postcode_districts: list[str] = Field(default_factory=list)
-    health_conditions: list[str] = Field(default_factory=list)
+    postcode_districts: list[PostcodeDistrict] = Field(default_factory=list, description="outward codes, e.g. NE1")
+    health_conditions: list[HealthCondition] = Field(default_factory=list)
 
 
 class SpecialistService(BaseModel):

@@ -1,0 +1,52 @@
+"""Keyset paging: `?limit=&cursor=` in, `{items, next_cursor}` out. Ids are UUIDv7 or codes, so they sort stably."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from scx_servicekit.problems import Problem
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+class PageRequest(BaseModel):
+    limit: int
+    after: str | None
+
+
+def encode_cursor(last_id: str) -> str:
+    return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        raise Problem(
+            400, "invalid-cursor", "The cursor is not valid", "Use next_cursor from a previous page as it is.",
+            errors=[{"field": "query.cursor", "message": "not a cursor this service issued"}],
+        ) from None
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=500, description="items per page")] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor from the previous page")] = None,
+) -> PageRequest:
+    return PageRequest(limit=limit, after=_decode(cursor) if cursor else None)
+
+
+def page_of(items: list[T], request: PageRequest, key: str) -> Page[T]:
+    """`items` was fetched with limit + 1 rows; the extra one only tells whether another page exists."""
+    more = len(items) > request.limit
+    items = items[: request.limit]
+    next_cursor = encode_cursor(str(getattr(items[-1], key))) if more and items else None
+    return Page[T](items=items, next_cursor=next_cursor)
