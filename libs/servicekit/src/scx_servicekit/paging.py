@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Query
@@ -44,9 +45,10 @@ def page_request(
     return PageRequest(limit=limit, after=_decode(cursor) if cursor else None)
 
 
-def page_of(items: list[T], request: PageRequest, key: str) -> Page[T]:
+def page_of(items: list[T], request: PageRequest, key: str | Callable[[T], str]) -> Page[T]:
     """`items` was fetched with limit + 1 rows; the extra one only tells whether another page exists."""
     more = len(items) > request.limit
     items = items[: request.limit]
-    next_cursor = encode_cursor(str(getattr(items[-1], key))) if more and items else None
+    key_of = key if callable(key) else (lambda item: str(getattr(item, key)))  # type: ignore[arg-type]
+    next_cursor = encode_cursor(key_of(items[-1])) if more and items else None
     return Page[T](items=items, next_cursor=next_cursor)

@@ -1,0 +1,16 @@
+-- Run once by the postgres image on an empty data volume (/docker-entrypoint-initdb.d), as the superuser.
+-- One database and one login role per service: a service can connect only to its own database, so
+-- "a service never reads another service's database" holds in the server, not just in code review.
+-- Passwords come from the container's environment (psql \getenv, PostgreSQL 15+), never from this file.
+
+\set ON_ERROR_STOP on
+\getenv subcontracts_password SUBCONTRACTS_DB_PASSWORD
+\getenv referral_password REFERRAL_DB_PASSWORD
+
+CREATE ROLE subcontracts LOGIN PASSWORD :'subcontracts_password';
+CREATE DATABASE subcontracts OWNER subcontracts;
+REVOKE ALL ON DATABASE subcontracts FROM PUBLIC;
+
+CREATE ROLE referral LOGIN PASSWORD :'referral_password';
+CREATE DATABASE referral OWNER referral;
+REVOKE ALL ON DATABASE referral FROM PUBLIC;

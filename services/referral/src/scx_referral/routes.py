@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+
+from scx_contracts.referral import BenefitType
+from scx_referral import idempotency, service
+from scx_referral.claimant import NinoVault
+from scx_referral.repository import ReferralFilter
+from scx_referral.schemas import (
+    AllocateReferral,
+    AllocationOut,
+    ReallocateReferral,
+    ReferClaimant,
+    ReferralOut,
+    ReferralStatus,
+    RejectReferral,
+    StartReferral,
+    WithdrawReferral,
+)
+from scx_servicekit.app import UoW
+from scx_servicekit.auth import CurrentPrincipal
+from scx_servicekit.paging import Page, PageRequest, page_of, page_request
+
+PROBLEMS = {
+    401: {"description": "missing, expired or forged token"},
+    403: {"description": "the caller's organisation or role may not do this"},
+    404: {"description": "no such referral that the caller can see"},
+    409: {"description": "the referral is not in a state that allows this"},
+    422: {"description": "a field is wrong, or the supply chain does not allow it (the problem says why)"},
+}
+Paging = Annotated[PageRequest, Depends(page_request)]
+router = APIRouter(prefix="/referrals", tags=["referrals"], responses=PROBLEMS)  # type: ignore[arg-type]
+
+
+def vault(request: Request) -> NinoVault:
+    v: NinoVault = request.app.state.nino_vault
+    return v
+
+
+Vault = Annotated[NinoVault, Depends(vault)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ReferralOut)
+async def refer_claimant(
+    body: ReferClaimant,
+    principal: CurrentPrincipal,
+    uow: UoW,
+    vault: Vault,
+    idempotency_key: Annotated[str | None, Header(description="retry-safe key: a retry returns the first response")]
+    = None,
+) -> Response:
+    """JCP refers a claimant to a prime's contract. The NI number is validated, pseudonymised and encrypted."""
+    digest = idempotency.request_hash(body)
+    if idempotency_key is not None:
+        idempotency.check_key(idempotency_key)
+        earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
+        if earlier is not None:
+            return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
+    referral = await service.refer_claimant(uow, principal, body, vault)
+    out = service.referral_out(service.ReferralView(referral, None), principal, vault).model_dump(mode="json")
+    if idempotency_key is not None:
+        idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out)
+    try:
+        await uow.commit()
+    except IntegrityError:
+        # The same key raced us and won: answer as a retry would be answered.
+        await uow.rollback()
+        if idempotency_key is None:
+            raise
+        earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
+        assert earlier is not None
+        return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
+    return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": f"/referrals/{out['referral_id']}"})
+
+
+@router.get("")
+async def list_referrals(
+    principal: CurrentPrincipal,
+    uow: UoW,
+    vault: Vault,
+    paging: Paging,
+    status: ReferralStatus | None = None,
+    contract_id: str | None = None,
+    prime_id: str | None = None,
+    partner_id: Annotated[str | None, Query(description="referrals currently allocated to this partner")] = None,
+    payment_group: Annotated[int | None, Query(ge=1, le=9)] = None,
+    benefit_type: BenefitType | None = None,
+    referred_from: date | None = None,
+    referred_to: date | None = None,
+) -> Page[ReferralOut]:
+    """A prime sees its referrals; a partner those allocated to it; JCP those it referred; DWP all."""
+    wanted = ReferralFilter(
+        prime_id=prime_id, current_partner_id=partner_id, contract_id=contract_id, status=status,
+        payment_group=payment_group, benefit_type=benefit_type, referred_from=referred_from, referred_to=referred_to,
+    )
+    views = await service.list_referrals(uow, principal, wanted, after=paging.after, limit=paging.limit + 1)
+    page = page_of(views, paging, lambda v: v.referral.referral_id)
+    return Page[ReferralOut](
+        items=[service.referral_out(v, principal, vault) for v in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get("/{referral_id}")
+async def get_referral(referral_id: str, principal: CurrentPrincipal, uow: UoW, vault: Vault) -> ReferralOut:
+    return service.referral_out(await service.get_referral(uow, principal, referral_id), principal, vault)
+
+
+@router.get("/{referral_id}/allocations")
+async def allocation_history(referral_id: str, principal: CurrentPrincipal, uow: UoW) -> list[AllocationOut]:
+    """Every allocation of the referral, oldest first; a partner sees only its own."""
+    return [AllocationOut.model_validate(a) for a in await service.allocation_history(uow, principal, referral_id)]
+
+
+@router.post("/{referral_id}/start")
+async def start_referral(
+    referral_id: str, body: StartReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
+) -> ReferralOut:
+    """The prime takes the claimant onto its caseload (a start, or attachment)."""
+    referral = await service.start_referral(uow, principal, referral_id, body)
+    await uow.commit()
+    return service.referral_out(service.ReferralView(referral, None), principal, vault)
+
+
+@router.post("/{referral_id}/rejection")
+async def reject_referral(
+    referral_id: str, body: RejectReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
+) -> ReferralOut:
+    """The prime rejects an inappropriate referral before a start, with a coded reason."""
+    referral = await service.reject_referral(uow, principal, referral_id, body)
+    await uow.commit()
+    return service.referral_out(service.ReferralView(referral, None), principal, vault)
+
+
+@router.post("/{referral_id}/allocation")
+async def allocate_referral(
+    referral_id: str, body: AllocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
+) -> ReferralOut:
+    """Allocate a started referral in-house or to a partner whose live subcontract and client group fit."""
+    view = await service.allocate_referral(uow, principal, referral_id, body)
+    await uow.commit()
+    return service.referral_out(view, principal, vault)
+
+
+@router.post("/{referral_id}/reallocation")
+async def reallocate_referral(
+    referral_id: str, body: ReallocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
+) -> ReferralOut:
+    """Move an allocated referral to another partner or in-house, with a reason."""
+    view = await service.reallocate_referral(uow, principal, referral_id, body)
+    await uow.commit()
+    return service.referral_out(view, principal, vault)
+
+
+@router.post("/{referral_id}/withdrawal")
+async def withdraw_referral(
+    referral_id: str, body: WithdrawReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
+) -> ReferralOut:
+    """The prime or the referring JCP office withdraws the referral, with a coded reason."""
+    view = await service.withdraw_referral(uow, principal, referral_id, body)
+    await uow.commit()
+    return service.referral_out(view, principal, vault)
