@@ -1,0 +1,137 @@
+"""Runs the local stack as child processes: one nats-server and one uvicorn per service, each on its own port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from scx_messaging import LocalNatsServer
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    port: int
+
+    @property
+    def package(self) -> str:
+        return f"scx_{self.name}"
+
+    @property
+    def env_prefix(self) -> str:
+        return f"SCX_{self.name.upper()}_"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+def repo_root() -> Path:
+    """The checkout the packages are installed from (editable installs), for alembic.ini and data/."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "services").is_dir() and (parent / "libs").is_dir():
+            return parent
+    return Path.cwd()
+
+
+@dataclass
+class LocalStack:
+    data_dir: Path
+    services: list[ServiceSpec]
+    nats_port: int = 4222
+    extra_env: dict[str, str] = field(default_factory=dict)
+    nats: LocalNatsServer | None = None
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    @property
+    def logs(self) -> Path:
+        return self.data_dir / "logs"
+
+    def database_url(self, spec: ServiceSpec) -> str:
+        return f"sqlite+aiosqlite:///{(self.data_dir / f'{spec.name}.db').resolve()}"
+
+    def env_for(self, spec: ServiceSpec) -> dict[str, str]:
+        assert self.nats is not None
+        return {
+            **os.environ,
+            f"{spec.env_prefix}DATABASE_URL": self.database_url(spec),
+            f"{spec.env_prefix}NATS_SERVERS": f'["{self.nats.url}"]',
+            **self.extra_env,
+        }
+
+    def start_nats(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.nats = LocalNatsServer(self.data_dir / "nats", port=self.nats_port, log_file=self.logs / "nats.log")
+        self.nats.start()
+
+    def migrate(self, spec: ServiceSpec) -> None:
+        ini = repo_root() / "services" / spec.name / "alembic.ini"
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", str(ini), "upgrade", "head"],
+            env=self.env_for(spec),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+    def start_service(self, spec: ServiceSpec) -> None:
+        log = open(self.logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - the child owns it until it exits
+        self.processes[spec.name] = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", f"{spec.package}.app:create_app", "--factory",
+                "--host", "127.0.0.1", "--port", str(spec.port), "--no-access-log",
+            ],
+            env=self.env_for(spec),
+            stdout=log,
+            stderr=log,
+        )
+
+    def wait_ready(self, spec: ServiceSpec, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[spec.name]
+            if process.poll() is not None:
+                raise RuntimeError(f"{spec.name} exited with {process.returncode}; see {self.logs / spec.name}.log")
+            try:
+                if httpx.get(f"{spec.url}/ready", timeout=1.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise TimeoutError(f"{spec.name} not ready after {timeout}s; see {self.logs / spec.name}.log")
+
+    def start(self) -> None:
+        self.start_nats()
+        for spec in self.services:
+            self.migrate(spec)
+        for spec in self.services:
+            self.start_service(spec)
+        for spec in self.services:
+            self.wait_ready(spec)
+
+    def dead(self) -> list[str]:
+        gone = [name for name, p in self.processes.items() if p.poll() is not None]
+        if self.nats and self.nats.process and self.nats.process.poll() is not None:
+            gone.append("nats")
+        return gone
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.nats:
+            self.nats.stop()
+
+
+DEFAULT_SERVICES = [ServiceSpec("subcontracts", 8001), ServiceSpec("referral", 8002)]
