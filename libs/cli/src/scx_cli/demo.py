@@ -67,7 +67,8 @@ class DemoLoader:
 
     def _ok(self, response: httpx.Response) -> Any:
         if response.status_code >= 400:
-            raise RuntimeError(f"{response.request.method} {response.request.url}: {response.status_code} {response.text}")
+            request = response.request
+            raise RuntimeError(f"{request.method} {request.url}: {response.status_code} {response.text}")
         return response.json()
 
     def already_loaded(self) -> bool:
@@ -94,7 +95,7 @@ class DemoLoader:
                 "profile": profile,
             }))["contract_id"]
         terms = {"start_date": start.isoformat(), "end_date": end.isoformat()}
-        chain = [
+        chain: list[tuple[str, str, str, dict[str, Any]]] = [
             ("prime-northstar", "partner-tynebridge", "end_to_end",
              {"client_group": {"postcode_districts": ["NE1", "NE2", "NE3", "NE4"]}, "share_of_targets_percent": 35,
               "monthly_capacity": 60}),
@@ -136,8 +137,9 @@ class DemoLoader:
                 "payment_group": group, "mandatory": mandatory, "needs": needs, "postcode_district": district,
                 "referral_date": referred_on.isoformat(),
             }
-            referral = self._until_known(lambda b=body: self.ref.post(  # type: ignore[misc]
-                "/referrals", headers={**self._h("jcp-tyne-and-wear"), "Idempotency-Key": f"demo-{i}"}, json=b
+            headers = {**self._h("jcp-tyne-and-wear"), "Idempotency-Key": f"demo-{i}"}
+            referral = self._until_known(lambda b=body, h=headers: self.ref.post(
+                "/referrals", headers=h, json=b
             ))
             ids.append(referral["referral_id"])
             if allocation is None:
@@ -145,7 +147,7 @@ class DemoLoader:
             self._ok(self.ref.post(f"/referrals/{referral['referral_id']}/start", headers=self._h(prime), json={
                 "started_on": (referred_on + timedelta(days=2)).isoformat(),
             }))
-            self._until_known(lambda r=referral["referral_id"], a=allocation, p=prime: self.ref.post(  # type: ignore[misc]
+            self._until_known(lambda r=referral["referral_id"], a=allocation, p=prime: self.ref.post(
                 f"/referrals/{r}/allocation", headers=self._h(p), json=a
             ))
         return ids

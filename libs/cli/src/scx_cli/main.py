@@ -86,7 +86,7 @@ def token(
     user: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Print a development token (HS256, the local signing secret) naming one organisation."""
-    from datetime import timedelta  # noqa: PLC0415
+    from datetime import timedelta
 
     known = {o.organisation_id: o for o in demo.ORGANISATIONS}
     if kind is None:

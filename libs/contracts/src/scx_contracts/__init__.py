@@ -1,5 +1,8 @@
 """Event contracts shared by every scx service: the only code one service may import of another's events."""
 
+# Importing the producer modules registers their events.
+from scx_contracts import referral as referral
+from scx_contracts import subcontracts as subcontracts
 from scx_contracts.envelope import Actor, Envelope, new_event_id, subject_for
 from scx_contracts.registry import (
     REGISTRY,
@@ -8,15 +11,11 @@ from scx_contracts.registry import (
     event,
 )
 
-# Importing the producer modules registers their events.
-from scx_contracts import referral as referral  # noqa: E402
-from scx_contracts import subcontracts as subcontracts  # noqa: E402
-
 __all__ = [
+    "REGISTRY",
     "Actor",
     "Envelope",
     "EventRegistry",
-    "REGISTRY",
     "UnknownEventType",
     "event",
     "new_event_id",

@@ -17,11 +17,11 @@ from scx_contracts import REGISTRY, Envelope
 
 def event_model(event_type: str, version: int) -> type[BaseModel]:
     data_model = REGISTRY.model_for(event_type, version)
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         f"{data_model.__name__}V{version}Event",
         __base__=Envelope,
-        type=(Literal[event_type], ...),
-        version=(Literal[version], ...),
+        type=(Literal[event_type], ...),  # type: ignore[arg-type]
+        version=(Literal[version], ...),  # type: ignore[arg-type]
         data=(data_model, ...),
     )
 

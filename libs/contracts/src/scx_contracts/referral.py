@@ -45,6 +45,8 @@ class ReferralReceived(EventData):
 
 @event("referral.started", 1)
 class ReferralStarted(EventData):
+    """The prime took the claimant onto its caseload: a start (in the Work Programme, an attachment)."""
+
     referral_id: str
     contract_id: str
     prime_id: str
@@ -63,6 +65,8 @@ class ReferralRejected(EventData):
 
 @event("referral.allocated", 1)
 class ReferralAllocated(EventData):
+    """The prime allocated a started referral in-house or to a partner; records the supply-chain model."""
+
     referral_id: str
     allocation_id: str
     contract_id: str
@@ -77,6 +81,8 @@ class ReferralAllocated(EventData):
 
 @event("referral.reallocated", 1)
 class ReferralReallocated(EventData):
+    """The prime moved a referral to another partner or in-house, for a coded reason."""
+
     referral_id: str
     allocation_id: str
     previous_allocation_id: str
@@ -94,6 +100,8 @@ class ReferralReallocated(EventData):
 
 @event("referral.withdrawn", 1)
 class ReferralWithdrawn(EventData):
+    """The prime or the referring JCP office withdrew the referral, for a coded reason."""
+
     referral_id: str
     contract_id: str
     prime_id: str

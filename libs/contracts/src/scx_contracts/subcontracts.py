@@ -72,6 +72,8 @@ class SubcontractTerms(BaseModel):
 
 @event("organisation.registered", 1)
 class OrganisationRegistered(EventData):
+    """DWP registered an organisation: DWP itself, a JCP district, a prime provider or a supply-chain partner."""
+
     organisation_id: str
     name: str
     kind: OrganisationKind
@@ -79,6 +81,8 @@ class OrganisationRegistered(EventData):
 
 @event("contract.awarded", 1)
 class ContractAwarded(EventData):
+    """DWP awarded a prime a contract for a contract package area: its dates, value (pence) and payment model."""
+
     contract_id: str
     prime_id: str
     contract_package_area: str
@@ -90,6 +94,8 @@ class ContractAwarded(EventData):
 
 @event("contract.profile_set", 1)
 class ContractProfileSet(EventData):
+    """DWP set the contract's monthly profile (targets); revision 1 is the original, later ones revisions."""
+
     contract_id: str
     prime_id: str
     revision: int = Field(ge=1, description="1 is the original profile; later numbers are revisions")
@@ -98,6 +104,8 @@ class ContractProfileSet(EventData):
 
 @event("subcontract.agreed", 1)
 class SubcontractAgreed(EventData):
+    """A prime agreed a subcontract with a partner under one of the four supply-chain models, with its terms."""
+
     subcontract_id: str
     contract_id: str
     prime_id: str
@@ -108,6 +116,8 @@ class SubcontractAgreed(EventData):
 
 @event("subcontract.varied", 1)
 class SubcontractVaried(EventData):
+    """A prime varied a live subcontract's terms, with a reason; `terms` are the full new terms."""
+
     subcontract_id: str
     contract_id: str
     prime_id: str
@@ -119,6 +129,8 @@ class SubcontractVaried(EventData):
 
 @event("subcontract.ended", 1)
 class SubcontractEnded(EventData):
+    """A subcontract ended (or will end) on `ended_on`, for a coded reason."""
+
     subcontract_id: str
     contract_id: str
     prime_id: str

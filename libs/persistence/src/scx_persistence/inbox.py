@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
@@ -21,11 +22,11 @@ log = logging.getLogger("scx.inbox")
 Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
 
 
-class MissingPredecessor(Exception):  # noqa: N818 - a domain condition, not a programming error
+class MissingPredecessor(Exception):
     """The event refers to something this consumer has not seen yet: wait for it rather than guess."""
 
 
-class CannotApply(Exception):  # noqa: N818
+class CannotApply(Exception):
     """The event can never apply here (it contradicts what we know); it goes to the dead letters."""
 
 
@@ -119,7 +120,5 @@ class InboxProcessor:
                     recorded_at=datetime.now(UTC),
                 )
             )
-            try:
+            with contextlib.suppress(IntegrityError):  # this delivery was dead-lettered already
                 await uow.commit()
-            except IntegrityError:
-                pass  # this delivery was dead-lettered already

@@ -8,6 +8,7 @@ every consumer's inbox absorbs beyond it. Nothing is lost; nothing is applied tw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import UTC, datetime
 
@@ -63,10 +64,8 @@ class OutboxRelay:
             await self._wait(backoff or self.poll_interval)
 
     async def _wait(self, seconds: float) -> None:
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.wake.wait(), timeout=seconds)
-        except TimeoutError:
-            pass
         self.wake.clear()
 
     def stop(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+
 from pythonjsonlogger.json import JsonFormatter
 
 from scx_contracts.context import correlation_id

@@ -49,6 +49,6 @@ def page_of(items: list[T], request: PageRequest, key: str | Callable[[T], str])
     """`items` was fetched with limit + 1 rows; the extra one only tells whether another page exists."""
     more = len(items) > request.limit
     items = items[: request.limit]
-    key_of = key if callable(key) else (lambda item: str(getattr(item, key)))  # type: ignore[arg-type]
+    key_of = key if callable(key) else (lambda item: str(getattr(item, key)))
     next_cursor = encode_cursor(key_of(items[-1])) if more and items else None
     return Page[T](items=items, next_cursor=next_cursor)

@@ -15,7 +15,7 @@ MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("scx.problems")
 
 
-class Problem(Exception):  # noqa: N818 - it is what the client receives
+class Problem(Exception):
     """Raise anywhere in a request to answer with a problem document (and roll the transaction back)."""
 
     def __init__(
@@ -84,7 +84,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         fields = ", ".join(e["field"] for e in errors)
-        problem = Problem(422, "invalid-request", "Your request is not valid", f"Invalid fields: {fields}", errors=errors)
+        problem = Problem(
+            422, "invalid-request", "Your request is not valid", f"Invalid fields: {fields}", errors=errors
+        )
         return problem_response(problem, request)
 
     @app.exception_handler(StarletteHTTPException)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from scx_contracts.referral import BenefitType
 from scx_referral import idempotency, service
 from scx_referral.claimant import NinoVault
+from scx_referral.models import IdempotencyRecord
 from scx_referral.repository import ReferralFilter
 from scx_referral.schemas import (
     AllocateReferral,
@@ -60,7 +61,7 @@ async def refer_claimant(
         idempotency.check_key(idempotency_key)
         earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
         if earlier is not None:
-            return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
+            return _replayed(earlier)
     referral = await service.refer_claimant(uow, principal, body, vault)
     out = service.referral_out(service.ReferralView(referral, None), principal, vault).model_dump(mode="json")
     if idempotency_key is not None:
@@ -74,8 +75,13 @@ async def refer_claimant(
             raise
         earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
         assert earlier is not None
-        return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
-    return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": f"/referrals/{out['referral_id']}"})
+        return _replayed(earlier)
+    location = f"/referrals/{out['referral_id']}"
+    return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+def _replayed(earlier: IdempotencyRecord) -> JSONResponse:
+    return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
 
 
 @router.get("")

@@ -136,16 +136,16 @@ def referral_out(view: ReferralView, principal: Principal, vault: NinoVault) -> 
         referrer_id=r.referrer_id,
         claimant_ref=r.claimant_ref,
         national_insurance_number=nino if sees_nino else mask(nino),
-        benefit_type=r.benefit_type,  # type: ignore[arg-type]
+        benefit_type=r.benefit_type,
         payment_group=r.payment_group,
         mandatory=r.mandatory,
-        needs=r.needs,  # type: ignore[arg-type]
+        needs=r.needs,
         postcode_district=r.postcode_district,
         referral_date=r.referral_date,
-        status=r.status,  # type: ignore[arg-type]
+        status=r.status,
         started_on=r.started_on,
-        rejection_reason=r.rejection_reason,  # type: ignore[arg-type]
-        withdrawal_reason=r.withdrawal_reason,  # type: ignore[arg-type]
+        rejection_reason=r.rejection_reason,
+        withdrawal_reason=r.withdrawal_reason,
         allocation=AllocationOut.model_validate(view.allocation) if view.allocation else None,
         received_at=r.received_at,
     )
@@ -359,7 +359,7 @@ async def allocate_referral(
     _record(uow, principal, referral, ReferralAllocated(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id, contract_id=referral.contract_id,
         prime_id=referral.prime_id, delivery=command.delivery, partner_id=allocation.partner_id,
-        subcontract_id=allocation.subcontract_id, supply_chain_model=allocation.supply_chain_model,  # type: ignore[arg-type]
+        subcontract_id=allocation.subcontract_id, supply_chain_model=allocation.supply_chain_model,
         service=allocation.service, allocated_on=on,
     ))
     return ReferralView(referral, allocation)
@@ -391,7 +391,7 @@ async def reallocate_referral(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id,
         previous_allocation_id=previous.allocation_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         delivery=command.delivery, partner_id=allocation.partner_id, subcontract_id=allocation.subcontract_id,
-        supply_chain_model=allocation.supply_chain_model,  # type: ignore[arg-type]
+        supply_chain_model=allocation.supply_chain_model,
         service=allocation.service, previous_partner_id=previous.partner_id, reason=command.reason, allocated_on=on,
     ))
     return ReferralView(referral, allocation)

@@ -255,8 +255,8 @@ def subcontract_out(subcontract: Subcontract) -> SubcontractOut:
         contract_id=subcontract.contract_id,
         prime_id=subcontract.prime_id,
         partner_id=subcontract.partner_id,
-        model=subcontract.model,  # type: ignore[arg-type]
-        status=subcontract.status,  # type: ignore[arg-type]
+        model=subcontract.model,
+        status=subcontract.status,
         variation=subcontract.variation,
         client_group=terms.client_group,
         share_of_targets_percent=terms.share_of_targets_percent,
