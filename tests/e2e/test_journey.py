@@ -85,13 +85,14 @@ def build_chain(sub: httpx.Client) -> str:
     return str(contract["contract_id"])
 
 
-def refer(ref: httpx.Client, contract_id: str, nino: str) -> str:
+def refer(ref: httpx.Client, contract_id: str, nino: str, correlation_id: str | None = None) -> str:
     body = {
         "contract_id": contract_id, "national_insurance_number": nino, "benefit_type": "JSA", "payment_group": 2,
         "mandatory": True, "needs": [], "postcode_district": "NE33",
         "referral_date": (date.today() - timedelta(days=3)).isoformat(),
     }
-    response = until(lambda: ref.post("/referrals", headers=JCP, json=body), lambda r: r.status_code != 422)
+    headers = {**JCP, "X-Correlation-ID": correlation_id} if correlation_id else JCP
+    response = until(lambda: ref.post("/referrals", headers=headers, json=body), lambda r: r.status_code != 422)
     assert response.status_code == 201, response.text
     return str(response.json()["referral_id"])
 
@@ -113,7 +114,7 @@ def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) ->
     sub_url, ref_url = (s.url for s in stack.services)
     with httpx.Client(base_url=sub_url, timeout=10) as sub, httpx.Client(base_url=ref_url, timeout=10) as ref:
         contract_id = build_chain(sub)
-        referral_id = refer(ref, contract_id, "JK 12 34 56 A")
+        referral_id = refer(ref, contract_id, "JK 12 34 56 A", correlation_id="e2e-journey-1")
         started = ref.post(f"/referrals/{referral_id}/start", headers=PRIME,
                            json={"started_on": (date.today() - timedelta(days=1)).isoformat()})
         assert started.status_code == 200, started.text
@@ -147,6 +148,11 @@ def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) ->
     assert types.count("referral.received") == 2
     journey = [e["type"] for e in events if e.get("journey_id") == referral_id]
     assert journey == ["referral.received", "referral.started", "referral.allocated"]
+    received = next(e for e in events if e.get("journey_id") == referral_id)
+    assert received["correlation_id"] == "e2e-journey-1"
+    assert received["claimant_ref"].startswith("clm_")
+    assert received["actor"] == {"organisation_id": "jcp-south-tyneside", "organisation_kind": "jcp",
+                                 "role": "referrer", "user": "jcp-south-tyneside-user"}
     for event in events:
         schema = json.loads((EVENTS_DIR / f"{event['type']}.v{event['version']}.json").read_text())
         jsonschema.validate(event, schema)
