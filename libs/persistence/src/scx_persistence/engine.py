@@ -6,6 +6,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+READ_ONLY = "scx_read_only"
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool, for transactions that only read: SQLite begins them deferred instead of IMMEDIATE."""
+    return engine.execution_options(**{READ_ONLY: True})
+
 
 def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
@@ -42,4 +49,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (READ_ONLY below) begin deferred, so under WAL they never wait for a writer.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from scx_contracts import REGISTRY, Envelope
+from scx_persistence.engine import read_only
 from scx_persistence.tables import outbox
 
 
@@ -81,8 +82,13 @@ class UnitOfWorkFactory:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.read_only_sessionmaker = async_sessionmaker(read_only(engine), expire_on_commit=False, autoflush=False)
         # Set after each commit that wrote events, so the relay publishes at once instead of at its next poll.
         self.outbox_signal = asyncio.Event()
 
     def __call__(self) -> UnitOfWork:
         return UnitOfWork(self.sessionmaker(), self.outbox_signal)
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads (a GET): never holds SQLite's write lock."""
+        return UnitOfWork(self.read_only_sessionmaker(), None)

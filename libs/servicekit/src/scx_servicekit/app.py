@@ -110,7 +110,8 @@ def runtime_of(request: Request) -> ServiceRuntime:
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
     """One transaction per request. Routes commit explicitly, before the response; anything else rolls back."""
-    async with runtime_of(request).uow_factory() as uow:
+    factory = runtime_of(request).uow_factory
+    async with (factory.reading() if request.method in ("GET", "HEAD") else factory()) as uow:
         yield uow
 
 
