@@ -142,7 +142,11 @@ def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) ->
         assert no_chain.json()["type"].endswith("/no-subcontract")
 
     assert stack.nats is not None
-    events = asyncio.run(wait_for_events(stack.nats.url, lambda es: sum(e["type"] == "referral.allocated" for e in es) == 1))
+    def complete(events: list[dict[str, Any]]) -> bool:
+        types = [e["type"] for e in events]
+        return types.count("referral.allocated") == 1 and types.count("referral.started") == 2
+
+    events = asyncio.run(wait_for_events(stack.nats.url, complete))
     types = [e["type"] for e in events]
     assert types.count("organisation.registered") == 5
     assert types.count("referral.received") == 2

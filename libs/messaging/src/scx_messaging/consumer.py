@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
 from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import FetchTimeoutError
 
@@ -67,10 +69,27 @@ class DurableConsumer:
             log.info("consumer %s exists, updating: %r", self.durable, exc)
             await js.update_consumer(stream, self.config())
         sub = await js.pull_subscribe_bind(durable=self.durable, stream=stream)
+        try:
+            await self._consume(sub)
+        finally:
+            # The server keeps a pull request alive after its fetch is cancelled; while we stay subscribed it
+            # delivers into a subscription no one reads (held until ack_wait) and draining the connection hangs.
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    async def _consume(self, sub: JetStreamContext.PullSubscription) -> None:
+        busy = False
         while not self._stopping.is_set():
             try:
-                messages = await sub.fetch(self.batch, timeout=1.0)
+                # nats-py's fetch(n) waits out its whole timeout for the n-th message once the first has come.
+                # Idle, we wait for one message (returned the moment it lands); busy, we take what is already
+                # there with a short deadline. Latency stays low either way, throughput stays batched.
+                if busy:
+                    messages = await sub.fetch(self.batch, timeout=0.05)
+                else:
+                    messages = await sub.fetch(1, timeout=1.0)
             except (FetchTimeoutError, NatsTimeoutError, TimeoutError):
+                busy = False
                 continue
             except Exception as exc:
                 if self._stopping.is_set():
@@ -78,6 +97,7 @@ class DurableConsumer:
                 log.warning("fetch failed on %s: %r", self.durable, exc)
                 await asyncio.sleep(0.5)
                 continue
+            busy = bool(messages)
             for msg in messages:
                 meta = msg.metadata
                 delivery = Delivery(

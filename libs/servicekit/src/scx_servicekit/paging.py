@@ -30,7 +30,10 @@ def encode_cursor(last_id: str) -> str:
 
 def _decode(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not decoded or encode_cursor(decoded) != cursor:
+            raise ValueError("not a cursor we issued")
+        return decoded
     except (ValueError, UnicodeDecodeError):
         raise Problem(
             400, "invalid-cursor", "The cursor is not valid", "Use next_cursor from a previous page as it is.",
