@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
@@ -51,7 +52,9 @@ def stack(tmp_path: Path) -> Iterator[LocalStack]:
         running.stop()
 
 
-def until(call: Callable[[], httpx.Response], ok: Callable[[httpx.Response], bool], timeout: float = 20) -> httpx.Response:
+def until(
+    call: Callable[[], httpx.Response], ok: Callable[[httpx.Response], bool], timeout: float = 20
+) -> httpx.Response:
     """Poll (never sleep a fixed time): the referral service learns the registry from events."""
     deadline = time.monotonic() + timeout
     while True:
@@ -163,7 +166,9 @@ def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) ->
         assert "JK123456A" not in json.dumps(event)
 
 
-async def wait_for_events(url: str, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 20) -> list[dict[str, Any]]:
+async def wait_for_events(
+    url: str, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 20
+) -> list[dict[str, Any]]:
     deadline = time.monotonic() + timeout
     while True:
         events = await stream_events(url)
@@ -206,8 +211,6 @@ def test_a_killed_consumer_comes_back_with_everything_once(stack: LocalStack) ->
 
 
 def inbox_counts(db: Path) -> dict[str, int]:
-    import sqlite3  # noqa: PLC0415
-
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT event_type, count(*) FROM inbox GROUP BY event_type").fetchall()
         organisations = conn.execute("SELECT count(*) FROM known_organisations").fetchone()[0]
