@@ -3,6 +3,7 @@ and a handful of referrals started and allocated. Loaded through the services' A
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -49,8 +50,14 @@ CLAIMANTS = [
 ]
 
 
+def dev_issuer() -> TokenIssuer:
+    """Signs with SCX_JWT_SECRET when set (`scx up` hands the same secret to every service), else the default."""
+    secret = os.environ.get("SCX_JWT_SECRET")
+    return TokenIssuer(secret) if secret else TokenIssuer()
+
+
 def tokens(issuer: TokenIssuer | None = None) -> dict[str, str]:
-    issuer = issuer or TokenIssuer()
+    issuer = issuer or dev_issuer()
     out = {o.organisation_id: issuer.issue(o.organisation_id, o.kind, [o.role]) for o in ORGANISATIONS}
     out["dwp-auditor"] = issuer.issue("dwp", "dwp", ["auditor"], user="dwp-auditor")
     return out
@@ -60,7 +67,7 @@ class DemoLoader:
     def __init__(self, subcontracts_url: str, referral_url: str, issuer: TokenIssuer | None = None) -> None:
         self.sub = httpx.Client(base_url=subcontracts_url, timeout=10)
         self.ref = httpx.Client(base_url=referral_url, timeout=10)
-        self.tokens = tokens(issuer)
+        self.tokens = tokens(issuer or dev_issuer())
 
     def _h(self, org: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[org]}"}

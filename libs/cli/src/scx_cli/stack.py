@@ -59,10 +59,12 @@ class LocalStack:
 
     def env_for(self, spec: ServiceSpec) -> dict[str, str]:
         assert self.nats is not None
+        shared_secret = os.environ.get("SCX_JWT_SECRET")
         return {
             **os.environ,
             f"{spec.env_prefix}DATABASE_URL": self.database_url(spec),
             f"{spec.env_prefix}NATS_SERVERS": f'["{self.nats.url}"]',
+            **({f"{spec.env_prefix}JWT_SECRET": shared_secret} if shared_secret else {}),
             **self.extra_env,
         }
 
