@@ -4,10 +4,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from scx_testing import EXAMPLES, example_envelope
 
 from scx_contracts import REGISTRY
 from scx_contracts.catalogue import render_files, schema_for, write
+from scx_testing import EXAMPLES, example_envelope
 
 EVENTS_DIR = Path(__file__).resolve().parents[3] / "docs" / "events"
 REGENERATE = "docs/events is stale: run `make events` (python -m scx_contracts.catalogue docs/events) and commit it"

@@ -3,9 +3,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import uuid_utils
 from pydantic import ValidationError
-from scx_testing import EXAMPLE_ACTOR
 
 from scx_contracts import Actor, Envelope, new_event_id, subject_for
+from scx_testing import EXAMPLE_ACTOR
 
 
 def envelope(**overrides: object) -> Envelope:

@@ -1,10 +1,10 @@
 import pytest
 from pydantic import BaseModel, ValidationError
-from scx_testing import example_envelope
 
 from scx_contracts import REGISTRY, EventRegistry, UnknownEventType
 from scx_contracts.referral import ReferralAllocated
 from scx_contracts.registry import EventData
+from scx_testing import example_envelope
 
 
 def test_every_producer_module_registered_its_events():

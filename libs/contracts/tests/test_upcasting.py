@@ -1,10 +1,10 @@
 """An upcaster in a throwaway registry: v1 named the partner `provider_id`; v2 renamed it and added `delivery`."""
 
 import pytest
-from scx_testing import example_envelope
 
 from scx_contracts import EventRegistry, UnknownEventType
 from scx_contracts.registry import EventData
+from scx_testing import example_envelope
 
 
 class ThingAllocatedV1(EventData):

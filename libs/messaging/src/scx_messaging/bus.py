@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass, field
 from enum import Enum
 
-import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
@@ -112,26 +111,28 @@ class Bus:
 
 async def connect(settings: BusSettings) -> Bus:
     """Connect with reconnects on; keep trying the first connection until `connect_timeout_seconds`."""
-    deadline = asyncio.get_running_loop().time() + settings.connect_timeout_seconds
-    last_error: Exception | None = None
-    while asyncio.get_running_loop().time() < deadline:
-        try:
-            nc = await nats.connect(
+    nc = Client()
+    try:
+        # With unlimited reconnects nats-py retries a failing first connection for ever, so bound it here.
+        await asyncio.wait_for(
+            nc.connect(
                 servers=settings.servers,
                 name=settings.name,
                 allow_reconnect=True,
                 max_reconnect_attempts=-1,
-                reconnect_time_wait=0.5,
+                reconnect_time_wait=0.5,  # type: ignore[arg-type]  # annotated int; any seconds value works
                 connect_timeout=2,
                 error_cb=_log_error,
                 disconnected_cb=_log_disconnected,
                 reconnected_cb=_log_reconnected,
-            )
-            return Bus(nc, settings)
-        except Exception as exc:
-            last_error = exc
-            await asyncio.sleep(0.25)
-    raise ConnectionError(f"could not reach NATS at {settings.servers}: {last_error!r}")
+            ),
+            timeout=settings.connect_timeout_seconds,
+        )
+    except Exception as exc:
+        last_error = nc.last_error or exc
+        await nc.close()
+        raise ConnectionError(f"could not reach NATS at {settings.servers}: {last_error!r}") from exc
+    return Bus(nc, settings)
 
 
 async def _log_error(exc: Exception) -> None:

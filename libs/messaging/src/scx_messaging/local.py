@@ -43,21 +43,25 @@ class LocalNatsServer:
     def start(self, timeout: float = 15.0) -> LocalNatsServer:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                nats_server_binary(),
-                "--jetstream",
-                "--store_dir",
-                str(self.store_dir),
-                "--addr",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-            ],
-            stdout=out,
-            stderr=out,
-            env={**os.environ},
-        )
+        try:
+            self.process = subprocess.Popen(
+                [
+                    nats_server_binary(),
+                    "--jetstream",
+                    "--store_dir",
+                    str(self.store_dir),
+                    "--addr",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                ],
+                stdout=out,
+                stderr=out,
+                env={**os.environ},
+            )
+        finally:
+            if not isinstance(out, int):  # the child holds its own copy of the log file's descriptor
+                out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -88,37 +88,48 @@ class InboxProcessor:
             if seen is not None:
                 return Outcome.DUPLICATE
             await handler(uow, envelope, data)
-            await uow.session.execute(
-                insert(inbox).values(
-                    consumer=self.consumer,
-                    event_id=envelope.event_id,
-                    event_type=envelope.type,
-                    stream_sequence=sequence,
-                    applied_at=datetime.now(UTC),
-                )
-            )
             try:
+                # The key is checked at this INSERT (PostgreSQL makes a concurrent one wait for ours), not at commit.
+                await uow.session.execute(
+                    insert(inbox).values(
+                        consumer=self.consumer,
+                        event_id=envelope.event_id,
+                        event_type=envelope.type,
+                        stream_sequence=sequence,
+                        applied_at=datetime.now(UTC),
+                    )
+                )
                 await uow.commit()
             except IntegrityError:
-                # A replica applied the same event concurrently; its transaction won, ours rolls back whole.
-                return Outcome.DUPLICATE
+                await uow.rollback()
+                if await self._applied(envelope.event_id):
+                    # A replica applied the same event concurrently; its transaction won, ours rolls back whole.
+                    return Outcome.DUPLICATE
+                raise  # the handler's own writes broke a constraint: not a duplicate, so never acked as one
         return Outcome.APPLIED
+
+    async def _applied(self, event_id: str) -> bool:
+        async with self.uow_factory.reading() as uow:
+            found = await uow.session.scalar(
+                select(inbox.c.event_id).where(inbox.c.consumer == self.consumer, inbox.c.event_id == event_id)
+            )
+        return found is not None
 
     async def dead_letter(self, delivery: Delivery, event_id: str | None, error: str) -> None:
         log.error("%s dead-letters #%s: %s", self.consumer, delivery.stream_sequence, error)
         async with self.uow_factory() as uow:
-            await uow.session.execute(
-                insert(dead_letters)
-                .values(
-                    consumer=self.consumer,
-                    event_id=event_id,
-                    subject=delivery.subject,
-                    stream_sequence=delivery.stream_sequence,
-                    deliveries=delivery.num_delivered,
-                    error=error[:4000],
-                    payload=delivery.payload.decode("utf-8", errors="replace"),
-                    recorded_at=datetime.now(UTC),
-                )
-            )
+            # The unique key is checked at the INSERT, so that is what must be inside the suppress.
             with contextlib.suppress(IntegrityError):  # this delivery was dead-lettered already
+                await uow.session.execute(
+                    insert(dead_letters).values(
+                        consumer=self.consumer,
+                        event_id=event_id,
+                        subject=delivery.subject,
+                        stream_sequence=delivery.stream_sequence,
+                        deliveries=delivery.num_delivered,
+                        error=error[:4000],
+                        payload=delivery.payload.decode("utf-8", errors="replace"),
+                        recorded_at=datetime.now(UTC),
+                    )
+                )
                 await uow.commit()

@@ -1,0 +1,87 @@
+import asyncio
+
+import pytest
+
+from scx_messaging import Bus, BusSettings, PublishFailed, connect
+from scx_testing import read_stream
+
+
+async def stream_config(bus: Bus):
+    return (await bus.js.stream_info(bus.settings.stream)).config
+
+
+async def test_ensure_stream_is_idempotent(bus: Bus):
+    await bus.ensure_stream()
+    await bus.ensure_stream()
+
+    config = await stream_config(bus)
+    streams = await bus.js.streams_info()
+    assert [s.config.name for s in streams] == ["SCX"]
+    assert config.subjects == ["scx.>"]
+    assert config.duplicate_window == 120
+
+
+async def test_ensure_stream_brings_the_configuration_up_to_date_and_keeps_the_events(bus: Bus, bus_settings):
+    await bus.publish("scx.referral.received.v1", b"{}", msg_id="e-1")
+    changed = BusSettings(
+        servers=bus_settings.servers, subjects=("scx.>", "scx_legacy.>"), duplicate_window_seconds=30.0
+    )
+    other = await connect(changed)
+    try:
+        await other.ensure_stream()
+        await other.ensure_stream()
+    finally:
+        await other.close()
+
+    config = await stream_config(bus)
+    assert config.subjects == ["scx.>", "scx_legacy.>"]
+    assert config.duplicate_window == 30
+    assert [m.msg_id for m in await read_stream(bus)] == ["e-1"]
+
+
+async def test_processes_starting_together_both_get_the_stream(bus_settings):
+    buses = [await connect(bus_settings) for _ in range(3)]
+    try:
+        await asyncio.gather(*(b.ensure_stream() for b in buses))
+        assert (await buses[0].js.stream_info("SCX")).config.subjects == ["scx.>"]
+    finally:
+        await asyncio.gather(*(b.close() for b in buses))
+
+
+async def test_publish_returns_the_stream_sequence(bus: Bus):
+    sequences = [await bus.publish(f"scx.referral.received.v{n}", b"{}", msg_id=f"e-{n}") for n in (1, 2, 3)]
+
+    assert sequences == [1, 2, 3]
+
+
+async def test_the_same_msg_id_is_stored_once(bus: Bus):
+    first = await bus.publish("scx.referral.received.v1", b'{"n": 1}', msg_id="same")
+    second = await bus.publish("scx.referral.received.v1", b'{"n": 1}', msg_id="same")
+    other = await bus.publish("scx.referral.received.v1", b'{"n": 1}', msg_id="different")
+
+    assert first == second == 1
+    assert other == 2
+    stored = await read_stream(bus)
+    assert [(m.sequence, m.msg_id, m.data) for m in stored] == [(1, "same", b'{"n": 1}'), (2, "different", b'{"n": 1}')]
+
+
+async def test_a_subject_no_stream_captures_is_not_acknowledged(bus: Bus):
+    with pytest.raises(PublishFailed, match=r"elsewhere\.thing"):
+        await bus.publish("elsewhere.thing", b"{}", msg_id="lost")
+
+
+async def test_publish_on_a_closed_connection_fails_loudly(bus_settings):
+    closed = await connect(bus_settings)
+    await closed.ensure_stream()
+    await closed.close()
+
+    assert not await closed.ping()
+    with pytest.raises(PublishFailed):
+        await closed.publish("scx.referral.received.v1", b"{}", msg_id="e-1")
+
+
+async def test_connect_gives_up_at_its_deadline():
+    settings = BusSettings(servers=["nats://127.0.0.1:1"], connect_timeout_seconds=0.3)
+
+    with pytest.raises(ConnectionError, match="could not reach NATS"):
+        await connect(settings)
