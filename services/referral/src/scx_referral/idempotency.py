@@ -11,12 +11,20 @@ from pydantic import BaseModel
 
 from scx_persistence import UnitOfWork
 from scx_referral import repository
+from scx_referral.claimant import NinoVault
 from scx_referral.models import IdempotencyRecord
 from scx_servicekit import Principal, Problem
 
+NINO = "national_insurance_number"
 
-def request_hash(body: BaseModel) -> str:
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+
+def request_hash(body: BaseModel, vault: NinoVault) -> str:
+    # The NI number enters the hash as its keyed pseudonym: a plain hash of a body holding it could be reversed
+    # by trying every NI number.
+    fields = body.model_dump(mode="json")
+    if NINO in fields:
+        fields[NINO] = vault.ref(fields[NINO])
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -41,9 +49,24 @@ async def replay(uow: UnitOfWork, principal: Principal, key: str, digest: str) -
 
 
 def remember(
-    uow: UnitOfWork, principal: Principal, key: str, digest: str, status_code: int, response: dict[str, Any]
+    uow: UnitOfWork,
+    principal: Principal,
+    key: str,
+    digest: str,
+    status_code: int,
+    response: dict[str, Any],
+    vault: NinoVault,
 ) -> None:
+    # The NI number is stored only sealed, here as in the referral itself.
+    stored = {**response, NINO: vault.seal(response[NINO])} if NINO in response else response
     uow.session.add(IdempotencyRecord(
         organisation_id=principal.organisation_id, key=key, request_hash=digest, status_code=status_code,
-        response=response, created_at=datetime.now(UTC),
+        response=stored, created_at=datetime.now(UTC),
     ))
+
+
+def replayed_response(record: IdempotencyRecord, vault: NinoVault) -> dict[str, Any]:
+    response = dict(record.response)
+    if NINO in response:
+        response[NINO] = vault.open(response[NINO])
+    return response

@@ -56,16 +56,16 @@ async def refer_claimant(
     = None,
 ) -> Response:
     """JCP refers a claimant to a prime's contract. The NI number is validated, pseudonymised and encrypted."""
-    digest = idempotency.request_hash(body)
+    digest = idempotency.request_hash(body, vault)
     if idempotency_key is not None:
         idempotency.check_key(idempotency_key)
         earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
         if earlier is not None:
-            return _replayed(earlier)
+            return _replayed(earlier, vault)
     referral = await service.refer_claimant(uow, principal, body, vault)
     out = service.referral_out(service.ReferralView(referral, None), principal, vault).model_dump(mode="json")
     if idempotency_key is not None:
-        idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out)
+        idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out, vault)
     try:
         await uow.commit()
     except IntegrityError:
@@ -75,13 +75,17 @@ async def refer_claimant(
             raise
         earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
         assert earlier is not None
-        return _replayed(earlier)
+        return _replayed(earlier, vault)
     location = f"/referrals/{out['referral_id']}"
     return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-def _replayed(earlier: IdempotencyRecord) -> JSONResponse:
-    return JSONResponse(earlier.response, status_code=earlier.status_code, headers={"Idempotent-Replay": "true"})
+def _replayed(earlier: IdempotencyRecord, vault: NinoVault) -> JSONResponse:
+    response = idempotency.replayed_response(earlier, vault)
+    headers = {"Idempotent-Replay": "true"}
+    if earlier.status_code == status.HTTP_201_CREATED:
+        headers["Location"] = f"/referrals/{response['referral_id']}"
+    return JSONResponse(response, status_code=earlier.status_code, headers=headers)
 
 
 @router.get("")

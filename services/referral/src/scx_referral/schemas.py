@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from scx_contracts.referral import (
     BenefitType,
@@ -21,6 +29,8 @@ from scx_referral.rules import PAYMENT_GROUPS, payment_group_fits
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 OrganisationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")]
 ReferralStatus = Literal["referred", "started", "rejected", "withdrawn"]
+# SQLite hands timestamps back without their zone; every time we store is UTC, so say so in every answer.
+UtcDatetime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
 
 
 class Request(BaseModel):
@@ -30,14 +40,15 @@ class Request(BaseModel):
 class ReferClaimant(Request):
     contract_id: str = Field(min_length=1, max_length=36)
     national_insurance_number: str = Field(
-        min_length=9, max_length=13, description="e.g. AB 12 34 56 C; stored only encrypted, never published"
+        min_length=9, max_length=20, description="e.g. AB 12 34 56 C; stored only encrypted, never published"
     )
     benefit_type: BenefitType
     payment_group: int = Field(ge=1, le=9, description="Work Programme payment group 1-9")
     mandatory: bool
     needs: list[HealthCondition] = Field(default_factory=list, max_length=10)
+    # Pydantic matches the pattern before it upper-cases, so the pattern admits lower case for to_upper to matter.
     postcode_district: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$")
     ] = Field(description="the outward code only, e.g. NE1 — never the full postcode")
     referral_date: date
 
@@ -54,15 +65,18 @@ class ReferClaimant(Request):
     def _distinct(cls, needs: list[str]) -> list[str]:
         return sorted(set(needs))
 
-    @model_validator(mode="after")
-    def _group_fits_benefit(self) -> ReferClaimant:
-        if not payment_group_fits(self.payment_group, self.benefit_type):
-            name, benefits = PAYMENT_GROUPS[self.payment_group]
+    # A field validator (benefit_type is validated first) so that the problem document names body.payment_group.
+    @field_validator("payment_group")
+    @classmethod
+    def _group_fits_benefit(cls, payment_group: int, info: ValidationInfo) -> int:
+        benefit_type = info.data.get("benefit_type")
+        if benefit_type is not None and not payment_group_fits(payment_group, benefit_type):
+            name, benefits = PAYMENT_GROUPS[payment_group]
             raise ValueError(
-                f"payment group {self.payment_group} ({name}) is for {'/'.join(sorted(benefits))} claimants, "
-                f"not {self.benefit_type}"
+                f"payment group {payment_group} ({name}) is for {'/'.join(sorted(benefits))} claimants, "
+                f"not {benefit_type}"
             )
-        return self
+        return payment_group
 
 
 class StartReferral(Request):
@@ -71,29 +85,40 @@ class StartReferral(Request):
 
 class RejectReferral(Request):
     reason: RejectionReason
-    note: Note | None = Field(default=None, description="kept in this service only; required when reason is other")
+    note: Note | None = Field(
+        default=None, validate_default=True, description="kept in this service only; required when reason is other"
+    )
 
-    @model_validator(mode="after")
-    def _other_needs_note(self) -> RejectReferral:
-        if self.reason == "other" and not self.note:
+    # Field validators (run even when the field is left out) rather than model validators, so that the problem
+    # document names the field at fault.
+    @field_validator("note")
+    @classmethod
+    def _other_needs_note(cls, note: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("reason") == "other" and not note:
             raise ValueError("a rejection for reason 'other' needs a note saying why")
-        return self
+        return note
 
 
 class AllocateReferral(Request):
     delivery: Delivery
-    partner_id: OrganisationId | None = None
-    subcontract_id: str | None = Field(default=None, description="which subcontract, when there is more than one")
-    service: str | None = Field(default=None, max_length=100, description="for specialist provision")
+    partner_id: OrganisationId | None = Field(default=None, validate_default=True)
+    subcontract_id: str | None = Field(
+        default=None, validate_default=True, description="which subcontract, when there is more than one"
+    )
+    service: str | None = Field(
+        default=None, validate_default=True, max_length=100, description="for specialist provision"
+    )
     allocated_on: date | None = Field(default=None, description="default: today")
 
-    @model_validator(mode="after")
-    def _partner_iff_partner_delivery(self) -> AllocateReferral:
-        if self.delivery == "partner" and not self.partner_id:
+    @field_validator("partner_id", "subcontract_id", "service")
+    @classmethod
+    def _partner_iff_partner_delivery(cls, value: str | None, info: ValidationInfo) -> str | None:
+        delivery = info.data.get("delivery")
+        if info.field_name == "partner_id" and delivery == "partner" and not value:
             raise ValueError("partner_id is required when delivery is partner")
-        if self.delivery == "in_house" and (self.partner_id or self.subcontract_id or self.service):
+        if delivery == "in_house" and value:
             raise ValueError("in-house delivery names no partner, subcontract or service")
-        return self
+        return value
 
 
 class ReallocateReferral(AllocateReferral):
@@ -117,8 +142,8 @@ class AllocationOut(BaseModel):
     supply_chain_model: SupplyChainModel | None
     service: str | None
     allocated_on: date
-    allocated_at: datetime
-    ended_at: datetime | None
+    allocated_at: UtcDatetime
+    ended_at: UtcDatetime | None
     end_reason: str | None
 
 
@@ -140,4 +165,4 @@ class ReferralOut(BaseModel):
     rejection_reason: RejectionReason | None
     withdrawal_reason: WithdrawalReason | None
     allocation: AllocationOut | None
-    received_at: datetime
+    received_at: UtcDatetime

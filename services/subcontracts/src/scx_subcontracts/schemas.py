@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from scx_contracts.subcontracts import (
     ClientGroup,
@@ -20,6 +28,16 @@ OrganisationId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$", to_lower=False, strip_whitespace=True)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+# SQLite hands timestamps back without their zone; every time we store is UTC, so say so in every answer.
+UtcDatetime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
+
+
+def end_after_start(end_date: date, info: ValidationInfo) -> date:
+    # A field validator rather than a model validator, so that the problem document names body.end_date.
+    start_date = info.data.get("start_date")
+    if start_date is not None and end_date <= start_date:
+        raise ValueError("end_date must be after start_date")
+    return end_date
 
 
 class Request(BaseModel):
@@ -38,7 +56,7 @@ class OrganisationOut(BaseModel):
     organisation_id: str
     name: str
     kind: OrganisationKind
-    registered_at: datetime
+    registered_at: UtcDatetime
 
 
 class SetProfile(Request):
@@ -62,11 +80,10 @@ class AwardContract(Request):
     payment_model: Text = Field(description="e.g. pathways-30-50-20: 30% service fee, 50% job outcomes, 20% sustained")
     profile: list[MonthlyProfile] | None = Field(default=None, description="the original monthly profile")
 
-    @model_validator(mode="after")
-    def _dates(self) -> AwardContract:
-        if self.end_date <= self.start_date:
-            raise ValueError("end_date must be after start_date")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, end_date: date, info: ValidationInfo) -> date:
+        return end_after_start(end_date, info)
 
 
 class ContractOut(BaseModel):
@@ -80,7 +97,7 @@ class ContractOut(BaseModel):
     value_pence: int
     payment_model: str
     profile_revision: int
-    awarded_at: datetime
+    awarded_at: UtcDatetime
 
 
 class ProfileOut(BaseModel):
@@ -98,11 +115,10 @@ class SubcontractTermsIn(Request):
     start_date: date
     end_date: date
 
-    @model_validator(mode="after")
-    def _dates(self) -> SubcontractTermsIn:
-        if self.end_date <= self.start_date:
-            raise ValueError("end_date must be after start_date")
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _after_start(cls, end_date: date, info: ValidationInfo) -> date:
+        return end_after_start(end_date, info)
 
 
 class AgreeSubcontract(SubcontractTermsIn):
@@ -136,4 +152,4 @@ class SubcontractOut(BaseModel):
     end_date: date
     ended_on: date | None
     end_reason: str | None
-    agreed_at: datetime
+    agreed_at: UtcDatetime

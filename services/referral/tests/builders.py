@@ -1,0 +1,367 @@
+"""Builders for the referral service's tests.
+
+The referral service knows contracts and subcontracts only from the subcontracts service's events, so the tests
+run both apps on one nats-server: the registry is built through the subcontracts API, and the tests wait (by
+polling, never sleeping) until the referral service's inbox has applied every registry event.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jsonschema
+from fastapi import FastAPI
+from sqlalchemy import MetaData, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from scx_persistence.tables import inbox, outbox
+from scx_referral.app import create_app as create_referral_app
+from scx_referral.config import ReferralSettings
+from scx_referral.models import Base as ReferralBase
+from scx_servicekit import TokenIssuer
+from scx_subcontracts.app import create_app as create_subcontracts_app
+from scx_subcontracts.config import SubcontractsSettings
+from scx_subcontracts.models import Base as SubcontractsBase
+from scx_testing import eventually
+
+SERVICES = Path(__file__).resolve().parents[2]
+REFERRAL_INI = SERVICES / "referral" / "alembic.ini"
+SUBCONTRACTS_INI = SERVICES / "subcontracts" / "alembic.ini"
+EVENTS_DIR = SERVICES.parent / "docs" / "events"
+PROBLEM_JSON = "application/problem+json"
+# The registry events the referral service's read model is fed by.
+READ_MODEL_EVENTS = {
+    "organisation.registered", "contract.awarded", "subcontract.agreed", "subcontract.varied", "subcontract.ended"
+}
+
+issuer = TokenIssuer()
+
+
+def bearer(organisation_id: str, kind: str, *roles: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issuer.issue(organisation_id, kind, list(roles))}"}
+
+
+DWP = bearer("dwp", "dwp", "contract_manager")
+AUDITOR = bearer("dwp", "dwp", "auditor")
+JCP = bearer("jcp-leeds", "jcp", "referrer")
+TPPM = bearer("jcp-leeds", "jcp", "tppm")
+OTHER_JCP = bearer("jcp-bradford", "jcp", "referrer")
+PRIME = bearer("prime-north", "prime", "manager")
+PRIME_ADVISER = bearer("prime-north", "prime", "adviser")
+OTHER_PRIME = bearer("prime-south", "prime", "manager")
+# partner-whole: end-to-end for LS1/LS2; partner-mind: end-to-end for mental health; partner-skills: specialist;
+# partner-council: SLA for LS9; partner-library: signposting; partner-idle: registered, no subcontract.
+WHOLE = bearer("partner-whole", "partner", "manager")
+MIND = bearer("partner-mind", "partner", "manager")
+SKILLS = bearer("partner-skills", "partner", "adviser")
+COUNCIL = bearer("partner-council", "partner", "manager")
+LIBRARY = bearer("partner-library", "partner", "manager")
+IDLE = bearer("partner-idle", "partner", "manager")
+
+ORGANISATIONS = [
+    ("dwp", "dwp"), ("jcp-leeds", "jcp"), ("jcp-bradford", "jcp"), ("prime-north", "prime"),
+    ("prime-south", "prime"), ("partner-whole", "partner"), ("partner-mind", "partner"),
+    ("partner-skills", "partner"), ("partner-council", "partner"), ("partner-library", "partner"),
+    ("partner-idle", "partner"),
+]
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def nino(n: int = 1, *, spaced: bool = False) -> str:
+    """A valid National Insurance number, different for each n."""
+    value = f"JK{n:06d}B"
+    return f"{value[:2]} {value[2:4]} {value[4:6]} {value[6:8]} {value[8]}" if spaced else value
+
+
+# Running the services
+
+
+@dataclass
+class Service:
+    app: FastAPI
+    client: httpx.AsyncClient
+    metadata: MetaData
+
+    @property
+    def engine(self) -> AsyncEngine:
+        engine: AsyncEngine = self.app.state.runtime.engine
+        return engine
+
+    async def counts(self) -> dict[str, int]:
+        """Rows in each of the service's own tables and its outbox."""
+        tables = [*self.metadata.sorted_tables, outbox]
+        async with self.engine.connect() as conn:
+            return {t.name: int(await conn.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
+
+    async def rows(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of every table the service has, the outbox and inbox included."""
+        async with self.engine.connect() as conn:
+            return {
+                t.name: [dict(r._mapping) for r in (await conn.execute(select(t))).all()]
+                for t in [*self.metadata.sorted_tables, outbox, inbox]
+            }
+
+    async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        """The envelopes in the outbox, oldest first."""
+        async with self.engine.connect() as conn:
+            payloads = (await conn.scalars(select(outbox.c.payload).order_by(outbox.c.position))).all()
+        envelopes = [json.loads(p) for p in payloads]
+        return [e for e in envelopes if event_type is None or e["type"] == event_type]
+
+    async def raw_outbox(self) -> list[str]:
+        async with self.engine.connect() as conn:
+            return list((await conn.scalars(select(outbox.c.payload))).all())
+
+    async def applied(self) -> set[str]:
+        async with self.engine.connect() as conn:
+            return set((await conn.scalars(select(inbox.c.event_id))).all())
+
+    @asynccontextmanager
+    async def writes_nothing(self) -> AsyncIterator[None]:
+        before = await self.counts()
+        yield
+        assert await self.counts() == before, "a rejected request changed the database"
+
+
+@asynccontextmanager
+async def serve(app: FastAPI, metadata: MetaData) -> AsyncIterator[Service]:
+    transport = httpx.ASGITransport(app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield Service(app, c, metadata)
+
+
+def referral_settings(database_url: str, nats_url: str) -> ReferralSettings:
+    # A quick retry, so that an event that arrived before its predecessor is applied soon after it.
+    return ReferralSettings(
+        database_url=database_url, nats_servers=[nats_url], log_json=False, consumer_retry_delay_seconds=0.05
+    )
+
+
+@dataclass
+class Stack:
+    """Both services on one nats-server: the registry (subcontracts) and the referral service."""
+
+    registry: Service
+    referral: Service
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.referral.client
+
+    async def synced(self, timeout: float = 15.0) -> None:
+        """Wait until the referral service has applied every registry event it subscribes to."""
+        wanted = {e["event_id"] for e in await self.registry.events() if e["type"] in READ_MODEL_EVENTS}
+
+        async def caught_up() -> bool:
+            return wanted <= await self.referral.applied()
+
+        await eventually(caught_up, timeout=timeout, message="the referral read model catches up with the registry")
+
+
+@asynccontextmanager
+async def running_stack(referral_url: str, subcontracts_url: str, nats_url: str) -> AsyncIterator[Stack]:
+    subcontracts_app = create_subcontracts_app(
+        SubcontractsSettings(database_url=subcontracts_url, nats_servers=[nats_url], log_json=False)
+    )
+    referral_app = create_referral_app(referral_settings(referral_url, nats_url))
+    async with serve(subcontracts_app, SubcontractsBase.metadata) as registry, serve(
+        referral_app, ReferralBase.metadata
+    ) as referral:
+        yield Stack(registry, referral)
+
+
+# Checking answers
+
+
+def problem(response: httpx.Response, status: int, *, field: str | None = None) -> dict[str, Any]:
+    """Assert an RFC 9457 problem document with `status` (naming `field`, if given) and return it."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM_JSON
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    if field is not None:
+        fields = [e["field"] for e in body.get("errors", [])]
+        assert field in fields, f"{field} not named in {fields}"
+    return body
+
+
+def slug(body: dict[str, Any]) -> str:
+    return str(body["type"]).rsplit("/", 1)[-1]
+
+
+@cache
+def schema_for(event_type: str, version: int) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((EVENTS_DIR / f"{event_type}.v{version}.json").read_text())
+    return schema
+
+
+def assert_valid_events(envelopes: list[dict[str, Any]]) -> None:
+    """Every envelope validates against its JSON Schema in docs/events, and every journey event names its
+    claimant by pseudonym only."""
+    assert envelopes, "no events to check"
+    for envelope in envelopes:
+        jsonschema.validate(
+            envelope,
+            schema_for(envelope["type"], envelope["version"]),
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+        if envelope["type"].startswith("referral."):
+            assert envelope["journey_id"] == envelope["data"]["referral_id"]
+            assert envelope["claimant_ref"] and envelope["claimant_ref"].startswith("clm_")
+
+
+# The registry, built through the subcontracts API
+
+
+@dataclass
+class Chain:
+    """prime-north's contract and its supply chain (subcontract ids by partner), and prime-south's contract."""
+
+    contract: dict[str, Any]
+    other_contract: dict[str, Any]
+    subcontracts: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def contract_id(self) -> str:
+        return str(self.contract["contract_id"])
+
+
+def chain_terms(contract: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    dates = {"start_date": contract["start_date"], "end_date": contract["end_date"]}
+    return {
+        "partner-whole": {"model": "end_to_end", "client_group": {"postcode_districts": ["LS1", "LS2"]},
+                          "share_of_targets_percent": 40, "monthly_capacity": 40, **dates},
+        "partner-mind": {"model": "end_to_end", "client_group": {"health_conditions": ["mental_health"]},
+                         "share_of_targets_percent": 20, **dates},
+        "partner-skills": {"model": "specialist", "services": [
+            {"service": "british_sign_language", "price_pence": 45_000},
+            {"service": "vocational_training", "price_pence": 30_000},
+        ], **dates},
+        "partner-council": {"model": "sla", "client_group": {"postcode_districts": ["LS9"]}, **dates},
+        "partner-library": {"model": "signposting", **dates},
+    }
+
+
+async def build_chain(stack: Stack) -> Chain:
+    client = stack.registry.client
+    for organisation_id, kind in ORGANISATIONS:
+        body = {"organisation_id": organisation_id, "name": organisation_id.replace("-", " ").title(), "kind": kind}
+        assert (await client.post("/organisations", json=body, headers=DWP)).status_code == 201
+    start, end = today() - timedelta(days=365), today() + timedelta(days=3 * 365)
+    contracts = []
+    for prime_id, area in (("prime-north", "West Yorkshire"), ("prime-south", "Tees Valley")):
+        response = await client.post("/contracts", headers=DWP, json={
+            "prime_id": prime_id, "contract_package_area": area, "start_date": start.isoformat(),
+            "end_date": end.isoformat(), "value_pence": 12_500_000_00, "payment_model": "pathways-30-50-20",
+        })
+        assert response.status_code == 201, response.text
+        contracts.append(response.json())
+    chain = Chain(contract=contracts[0], other_contract=contracts[1])
+    for partner_id, terms in chain_terms(chain.contract).items():
+        chain.subcontracts[partner_id] = await agree(stack, chain.contract, partner_id, terms)
+    await stack.synced()
+    return chain
+
+
+async def agree(
+    stack: Stack, contract: dict[str, Any], partner_id: str, terms: dict[str, Any], headers: dict[str, str] = PRIME
+) -> dict[str, Any]:
+    response = await stack.registry.client.post(
+        f"/contracts/{contract['contract_id']}/subcontracts", json={"partner_id": partner_id, **terms}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    subcontract: dict[str, Any] = response.json()
+    return subcontract
+
+
+async def vary(stack: Stack, subcontract: dict[str, Any], reason: str = "varied", **changes: Any) -> dict[str, Any]:
+    keys = ("client_group", "share_of_targets_percent", "services", "monthly_capacity", "start_date", "end_date")
+    body = {**{k: subcontract[k] for k in keys}, **changes, "reason": reason}
+    response = await stack.registry.client.post(
+        f"/subcontracts/{subcontract['subcontract_id']}/variations", json=body, headers=PRIME
+    )
+    assert response.status_code == 200, response.text
+    await stack.synced()
+    varied: dict[str, Any] = response.json()
+    return varied
+
+
+async def end(stack: Stack, subcontract: dict[str, Any], ended_on: date | None = None) -> dict[str, Any]:
+    response = await stack.registry.client.post(
+        f"/subcontracts/{subcontract['subcontract_id']}/termination",
+        json={"ended_on": (ended_on or today()).isoformat(), "reason": "partner_underperformance"},
+        headers=PRIME,
+    )
+    assert response.status_code == 200, response.text
+    await stack.synced()
+    ended: dict[str, Any] = response.json()
+    return ended
+
+
+# Referrals
+
+
+def referral_body(contract_id: str, n: int = 1, /, **overrides: Any) -> dict[str, Any]:
+    """A referral that fits partner-whole (LS1) and partner-mind (mental health): new ESA claimant, group 6."""
+    body: dict[str, Any] = {
+        "contract_id": contract_id,
+        "national_insurance_number": nino(n, spaced=True),
+        "benefit_type": "ESA",
+        "payment_group": 6,
+        "mandatory": True,
+        "needs": ["mental_health"],
+        "postcode_district": "LS1",
+        "referral_date": today().isoformat(),
+    }
+    return {**body, **overrides}
+
+
+async def refer(stack: Stack, chain: Chain, n: int = 1, headers: dict[str, str] = JCP, **overrides: Any) -> dict:
+    response = await stack.client.post("/referrals", json=referral_body(chain.contract_id, n, **overrides),
+                                       headers=headers)
+    assert response.status_code == 201, response.text
+    referral: dict[str, Any] = response.json()
+    return referral
+
+
+async def start(stack: Stack, referral: dict[str, Any], headers: dict[str, str] = PRIME) -> dict[str, Any]:
+    response = await stack.client.post(
+        f"/referrals/{referral['referral_id']}/start", json={"started_on": today().isoformat()}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    started: dict[str, Any] = response.json()
+    return started
+
+
+async def started(stack: Stack, chain: Chain, n: int = 1, **overrides: Any) -> dict[str, Any]:
+    """A referral taken onto prime-north's caseload today."""
+    return await start(stack, await refer(stack, chain, n, **overrides))
+
+
+async def allocate(stack: Stack, referral: dict[str, Any], **body: Any) -> httpx.Response:
+    return await stack.client.post(f"/referrals/{referral['referral_id']}/allocation", json=body, headers=PRIME)
+
+
+async def visible_ids(stack: Stack, headers: dict[str, str], **params: Any) -> set[str]:
+    """The ids of every referral the caller can list, following next_cursor."""
+    ids: set[str] = set()
+    cursor = None
+    while True:
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        response = await stack.client.get("/referrals", params=query, headers=headers)
+        assert response.status_code == 200, response.text
+        ids |= {r["referral_id"] for r in response.json()["items"]}
+        cursor = response.json()["next_cursor"]
+        if cursor is None:
+            return ids
