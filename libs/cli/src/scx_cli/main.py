@@ -123,5 +123,41 @@ def down(data_dir: DataDir = Path()) -> None:
         typer.echo("nothing to remove")
 
 
+@app.command()
+def bench(
+    levels: Annotated[str, typer.Option(help="concurrency levels, comma-separated")] = "1,4,16,32",
+    seconds: Annotated[float, typer.Option(help="how long each level runs (ours)")] = 8.0,
+    journeys: Annotated[int, typer.Option(help="a fixed number of journeys per level instead of --seconds")] = 0,
+    warmup: Annotated[int, typer.Option(help="unmeasured journeys before the first level")] = 30,
+    lag_samples: Annotated[int, typer.Option(help="partners registered and subcontracted to time the read model")]
+    = 10,
+    output: Annotated[Path | None, typer.Option(help="write the report (markdown) here, e.g. docs/benchmarks.md")]
+    = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
+) -> None:
+    """Refer → start → allocate at rising concurrency against a stack of its own, beside a bare FastAPI
+    insert-and-publish endpoint; prints requests/s, p50/p99 latency, event and read-model lag, and the ratio."""
+    from scx_cli import bench as benchmark
+
+    try:
+        parsed = tuple(int(x) for x in levels.split(",") if x.strip())
+    except ValueError:
+        raise typer.BadParameter("comma-separated integers, e.g. 1,4,16,32", param_hint="--levels") from None
+    if not parsed or min(parsed) < 1:
+        raise typer.BadParameter("at least one level, each at least 1", param_hint="--levels")
+    options = benchmark.BenchOptions(
+        levels=parsed, seconds=seconds, journeys=journeys, warmup=warmup, lag_samples=lag_samples
+    )
+    report = benchmark.run_bench(options, echo=typer.echo, keep_data=keep_data)
+    typer.echo("")
+    typer.echo(benchmark.table(report))
+    typer.echo(benchmark.cpu_table(report))
+    for line in [*benchmark.lag_lines(report), *benchmark.reading(report)]:
+        typer.echo(line)
+    if output is not None:
+        benchmark.write_report(report, output)
+        typer.echo(f"\nwrote {output}")
+
+
 if __name__ == "__main__":
     app()
