@@ -12,11 +12,11 @@ import contextlib
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, text, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scx_messaging import Bus, PublishFailed
-from scx_persistence.engine import is_postgres
+from scx_persistence.engine import is_postgres, read_only
 from scx_persistence.tables import outbox
 
 log = logging.getLogger("scx.outbox")
@@ -35,8 +35,10 @@ class OutboxRelay:
         poll_interval_seconds: float = 1.0,
         batch_size: int = 200,
         max_backoff_seconds: float = 10.0,
+        read_engine: AsyncEngine | None = None,
     ) -> None:
         self.engine = engine
+        self.read_engine = read_only(read_engine or engine)
         self.bus = bus
         self.wake = wake
         self.poll_interval = poll_interval_seconds
@@ -51,8 +53,9 @@ class OutboxRelay:
             try:
                 published = await self.publish_pending()
                 backoff = 0.0
-                if published:
-                    continue
+                if published >= self.batch_size:
+                    continue  # a full batch: there may be more waiting
+
             except PublishFailed as exc:
                 backoff = min(self.max_backoff, max(0.2, backoff * 2))
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
@@ -74,31 +77,31 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows in order; returns how many were published."""
-        async with self.engine.connect() as conn:
-            if self._postgres:
-                # A session-level lock, held until the batch is marked: replicas never publish side by side.
-                got = await conn.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _RELAY_LOCK_KEY})
-                await conn.commit()
-                if not got:
-                    return 0
+        if not self._postgres:
+            return await self._publish_batch()  # a SQLite database has one process, so one relay
+        async with self.engine.connect() as lock:
+            # A session-level lock, held until the batch is marked: replicas never publish side by side.
+            got = await lock.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": _RELAY_LOCK_KEY})
+            await lock.commit()
+            if not got:
+                return 0
             try:
-                return await self._publish_batch(conn)
+                return await self._publish_batch()
             finally:
-                if self._postgres:
-                    await conn.rollback()
-                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _RELAY_LOCK_KEY})
-                    await conn.commit()
+                await lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _RELAY_LOCK_KEY})
+                await lock.commit()
 
-    async def _publish_batch(self, conn: AsyncConnection) -> int:
-        rows = (
-            await conn.execute(
-                select(outbox.c.position, outbox.c.event_id, outbox.c.subject, outbox.c.payload)
-                .where(outbox.c.sent_at.is_(None))
-                .order_by(outbox.c.position)
-                .limit(self.batch_size)
-            )
-        ).all()
-        await conn.commit()  # no read transaction held open (and no SQLite lock) while we publish
+    async def _publish_batch(self) -> int:
+        # Read without the write lock, and hold no connection while publishing: requests keep writing meanwhile.
+        async with self.read_engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(outbox.c.position, outbox.c.event_id, outbox.c.subject, outbox.c.payload)
+                    .where(outbox.c.sent_at.is_(None))
+                    .order_by(outbox.c.position)
+                    .limit(self.batch_size)
+                )
+            ).all()
         if not rows:
             return 0
         sent: list[tuple[int, int]] = []
@@ -108,37 +111,41 @@ class OutboxRelay:
                 sent.append((row.position, seq))
                 await self.after_publish(row.event_id)
         except PublishFailed as exc:
-            await self._mark(conn, sent)
-            await self._record_failure(conn, rows[len(sent)].position, str(exc))
+            await self._mark(sent)
+            await self._record_failure(rows[len(sent)].position, str(exc))
             raise
-        await self._mark(conn, sent)
+        await self._mark(sent)
         return len(sent)
 
     async def after_publish(self, event_id: str) -> None:
         """A seam for crash tests: the moment after JetStream acknowledged and before the row is marked."""
 
-    async def _mark(self, conn: AsyncConnection, sent: list[tuple[int, int]]) -> None:
+    async def _mark(self, sent: list[tuple[int, int]]) -> None:
         if not sent:
             return
-        now = datetime.now(UTC)
-        for position, seq in sent:
+        statement = (
+            update(outbox)
+            .where(outbox.c.position == bindparam("b_position"))
+            .values(
+                sent_at=datetime.now(UTC),
+                stream_sequence=bindparam("b_sequence"),
+                attempts=outbox.c.attempts + 1,
+                last_error=None,
+            )
+        )
+        async with self.engine.begin() as conn:
+            await conn.execute(statement, [{"b_position": p, "b_sequence": q} for p, q in sent])
+
+    async def _record_failure(self, position: int, error: str) -> None:
+        async with self.engine.begin() as conn:
             await conn.execute(
                 update(outbox)
                 .where(outbox.c.position == position)
-                .values(sent_at=now, stream_sequence=seq, attempts=outbox.c.attempts + 1, last_error=None)
+                .values(attempts=outbox.c.attempts + 1, last_error=error[:2000])
             )
-        await conn.commit()
-
-    async def _record_failure(self, conn: AsyncConnection, position: int, error: str) -> None:
-        await conn.execute(
-            update(outbox)
-            .where(outbox.c.position == position)
-            .values(attempts=outbox.c.attempts + 1, last_error=error[:2000])
-        )
-        await conn.commit()
 
     async def backlog(self) -> int:
-        async with self.engine.connect() as conn:
+        async with self.read_engine.connect() as conn:
             return int(
                 await conn.scalar(select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))) or 0
             )

@@ -79,10 +79,11 @@ class UnitOfWork:
 class UnitOfWorkFactory:
     """Made once per process in the lifespan; every request or message opens one unit of work from it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> None:
         self.engine = engine
+        self.read_engine = read_only(read_engine or engine)
         self.sessionmaker = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
-        self.read_only_sessionmaker = async_sessionmaker(read_only(engine), expire_on_commit=False, autoflush=False)
+        self.read_only_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
         # Set after each commit that wrote events, so the relay publishes at once instead of at its next poll.
         self.outbox_signal = asyncio.Event()
 

@@ -27,6 +27,10 @@ from scx_servicekit.settings import ServiceSettings
 log = logging.getLogger("scx.app")
 
 
+def is_sqlite(engine: AsyncEngine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
 @dataclass
 class ServiceRuntime:
     """What the lifespan builds once per process, exposed to routes as `request.app.state.runtime`."""
@@ -55,11 +59,16 @@ def create_service_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
         engine = create_engine(settings.database_url)
-        uow_factory = UnitOfWorkFactory(engine)
+        read_engine = create_engine(settings.database_url, for_reads=True) if is_sqlite(engine) else engine
+        uow_factory = UnitOfWorkFactory(engine, read_engine)
         bus = await connect(settings.bus_settings())
         await bus.ensure_stream()
         relay = OutboxRelay(
-            engine, bus, uow_factory.outbox_signal, poll_interval_seconds=settings.outbox_poll_interval_seconds
+            engine,
+            bus,
+            uow_factory.outbox_signal,
+            poll_interval_seconds=settings.outbox_poll_interval_seconds,
+            read_engine=read_engine,
         )
         runtime = ServiceRuntime(settings=settings, engine=engine, uow_factory=uow_factory, bus=bus, relay=relay)
         if run_relay:
@@ -91,6 +100,8 @@ def create_service_app(
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
             await bus.close()
             await engine.dispose()
+            if read_engine is not engine:
+                await read_engine.dispose()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings
@@ -134,7 +145,7 @@ def health_router() -> APIRouter:
         runtime = runtime_of(request)
         checks = {"database": "ok", "nats": "ok"}
         try:
-            async with runtime.engine.connect() as conn:
+            async with runtime.uow_factory.read_engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         except Exception as exc:
             checks["database"] = f"unreachable: {exc.__class__.__name__}"

@@ -80,6 +80,11 @@ async def refer_claimant(
     return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
 
+def _json(body: ReferralOut) -> Response:
+    """Serialised once, here: FastAPI would otherwise validate the model a second time on the way out."""
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
 def _replayed(earlier: IdempotencyRecord, vault: NinoVault) -> JSONResponse:
     response = idempotency.replayed_response(earlier, vault)
     headers = {"Idempotent-Replay": "true"}
@@ -115,9 +120,9 @@ async def list_referrals(
     )
 
 
-@router.get("/{referral_id}")
-async def get_referral(referral_id: str, principal: CurrentPrincipal, uow: UoW, vault: Vault) -> ReferralOut:
-    return service.referral_out(await service.get_referral(uow, principal, referral_id), principal, vault)
+@router.get("/{referral_id}", response_model=ReferralOut)
+async def get_referral(referral_id: str, principal: CurrentPrincipal, uow: UoW, vault: Vault) -> Response:
+    return _json(service.referral_out(await service.get_referral(uow, principal, referral_id), principal, vault))
 
 
 @router.get("/{referral_id}/allocations")
@@ -126,51 +131,51 @@ async def allocation_history(referral_id: str, principal: CurrentPrincipal, uow:
     return [AllocationOut.model_validate(a) for a in await service.allocation_history(uow, principal, referral_id)]
 
 
-@router.post("/{referral_id}/start")
+@router.post("/{referral_id}/start", response_model=ReferralOut)
 async def start_referral(
     referral_id: str, body: StartReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
-) -> ReferralOut:
+) -> Response:
     """The prime takes the claimant onto its caseload (a start, or attachment)."""
     referral = await service.start_referral(uow, principal, referral_id, body)
     await uow.commit()
-    return service.referral_out(service.ReferralView(referral, None), principal, vault)
+    return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
 
 
-@router.post("/{referral_id}/rejection")
+@router.post("/{referral_id}/rejection", response_model=ReferralOut)
 async def reject_referral(
     referral_id: str, body: RejectReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
-) -> ReferralOut:
+) -> Response:
     """The prime rejects an inappropriate referral before a start, with a coded reason."""
     referral = await service.reject_referral(uow, principal, referral_id, body)
     await uow.commit()
-    return service.referral_out(service.ReferralView(referral, None), principal, vault)
+    return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
 
 
-@router.post("/{referral_id}/allocation")
+@router.post("/{referral_id}/allocation", response_model=ReferralOut)
 async def allocate_referral(
     referral_id: str, body: AllocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
-) -> ReferralOut:
+) -> Response:
     """Allocate a started referral in-house or to a partner whose live subcontract and client group fit."""
     view = await service.allocate_referral(uow, principal, referral_id, body)
     await uow.commit()
-    return service.referral_out(view, principal, vault)
+    return _json(service.referral_out(view, principal, vault))
 
 
-@router.post("/{referral_id}/reallocation")
+@router.post("/{referral_id}/reallocation", response_model=ReferralOut)
 async def reallocate_referral(
     referral_id: str, body: ReallocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
-) -> ReferralOut:
+) -> Response:
     """Move an allocated referral to another partner or in-house, with a reason."""
     view = await service.reallocate_referral(uow, principal, referral_id, body)
     await uow.commit()
-    return service.referral_out(view, principal, vault)
+    return _json(service.referral_out(view, principal, vault))
 
 
-@router.post("/{referral_id}/withdrawal")
+@router.post("/{referral_id}/withdrawal", response_model=ReferralOut)
 async def withdraw_referral(
     referral_id: str, body: WithdrawReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
-) -> ReferralOut:
+) -> Response:
     """The prime or the referring JCP office withdraws the referral, with a coded reason."""
     view = await service.withdraw_referral(uow, principal, referral_id, body)
     await uow.commit()
-    return service.referral_out(view, principal, vault)
+    return _json(service.referral_out(view, principal, vault))
