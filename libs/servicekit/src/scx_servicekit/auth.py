@@ -81,7 +81,7 @@ class TokenVerifier:
             )
         except jwt.ExpiredSignatureError:
             raise unauthorised("The token has expired.") from None
-        except jwt.InvalidTokenError as exc:
+        except jwt.PyJWTError as exc:  # any failure to verify, including a key unfit for the algorithm
             raise unauthorised(f"The token is not valid: {exc}.") from None
         org, kind, roles = claims.get("org"), claims.get("org_kind"), claims.get("roles", [])
         if not isinstance(org, str) or not org or kind not in KINDS or not isinstance(roles, list):
