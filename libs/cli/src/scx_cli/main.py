@@ -12,7 +12,7 @@ import typer
 
 from scx_cli import demo
 from scx_cli.stack import DEFAULT_SERVICES, LocalStack, ServiceSpec, repo_root
-from scx_servicekit.auth import ROLES, TokenIssuer
+from scx_servicekit.auth import ROLES
 
 app = typer.Typer(help="scx: the shared system for outcome-based employment-support contracting.", no_args_is_help=True)
 
@@ -96,7 +96,7 @@ def token(
     if kind not in ROLES:
         raise typer.BadParameter(f"kind must be one of {', '.join(ROLES)}", param_hint="--kind")
     roles = role or ([known[organisation_id].role] if organisation_id in known else [ROLES[kind][0]])
-    typer.echo(TokenIssuer().issue(organisation_id, kind, roles, user=user, lifetime=timedelta(hours=hours)))
+    typer.echo(demo.dev_issuer().issue(organisation_id, kind, roles, user=user, lifetime=timedelta(hours=hours)))
 
 
 @app.command("load-demo")
