@@ -182,6 +182,10 @@ async def test_a_retry_with_the_same_idempotency_key_replays_the_first_response(
         )
     assert slug(problem(reused, 422, field="header.Idempotency-Key")) == "idempotency-key-reused"
 
+    # A colleague in the same office without the referrer role cannot replay it to read the NI number.
+    replayed_by_tppm = await stack.client.post("/referrals", json=body, headers={**TPPM, **key})
+    problem(replayed_by_tppm, 403)
+
     # Keys belong to the organisation that sent them: another office's key is another request.
     other = await stack.client.post("/referrals", json=body, headers={**OTHER_JCP, **key})
     assert other.status_code == 201 and "idempotent-replay" not in other.headers

@@ -272,6 +272,10 @@ async def test_an_ended_subcontract_cannot_be_varied_or_ended_again(
         bad_reason = await registry.client.post(
             f"/subcontracts/{sid}/termination", json={**ending, "reason": "bored"}, headers=PRIME
         )
+        after_expiry = await registry.client.post(
+            f"/subcontracts/{sid}/termination", json={**ending, "ended_on": "2999-01-01"}, headers=PRIME
+        )
+    problem(after_expiry, 422, field="body.ended_on")
     problem(too_early, 422, field="body.ended_on")
     problem(bad_reason, 422, field="body.reason")
 

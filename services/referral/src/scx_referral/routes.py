@@ -56,6 +56,7 @@ async def refer_claimant(
     = None,
 ) -> Response:
     """JCP refers a claimant to a prime's contract. The NI number is validated, pseudonymised and encrypted."""
+    service.require_referrer(principal)  # before any replay: a replay shows the NI number
     digest = idempotency.request_hash(body, vault)
     if idempotency_key is not None:
         idempotency.check_key(idempotency_key)

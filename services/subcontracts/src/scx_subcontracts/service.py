@@ -393,6 +393,12 @@ async def end_subcontract(
             422, "invalid-end-date", "A subcontract cannot end before it starts",
             errors=[{"field": "body.ended_on", "message": f"before the start date {subcontract.start_date}"}],
         )
+    if command.ended_on > subcontract.end_date:
+        raise Problem(
+            422, "invalid-end-date", "A subcontract cannot be ended after it expires",
+            f"It expires on {subcontract.end_date} by its own terms; vary it to extend it instead.",
+            errors=[{"field": "body.ended_on", "message": f"after the end date {subcontract.end_date}"}],
+        )
     subcontract.status = "ended"
     subcontract.ended_on = command.ended_on
     subcontract.end_reason = command.reason
