@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections import deque
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, func, select, text, update
@@ -18,11 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scx_messaging import Bus, PublishFailed
 from scx_persistence.engine import is_postgres, read_only
 from scx_persistence.tables import outbox
+from scx_persistence.uow import HandedOver
 
 log = logging.getLogger("scx.outbox")
 
 # One relay per service database publishes at a time, so replicas cannot interleave and reorder events.
 _RELAY_LOCK_KEY = 0x5C0B0C
+# How long published events may wait to be marked sent (a crash in between only republishes them).
+MARK_DELAY_SECONDS = 0.25
+HAND_OVER_LIMIT = 10_000
 
 
 class OutboxRelay:
@@ -36,6 +42,7 @@ class OutboxRelay:
         batch_size: int = 200,
         max_backoff_seconds: float = 10.0,
         read_engine: AsyncEngine | None = None,
+        hand_over: deque[HandedOver] | None = None,
     ) -> None:
         self.engine = engine
         self.read_engine = read_only(read_engine or engine)
@@ -46,16 +53,30 @@ class OutboxRelay:
         self.max_backoff = max_backoff_seconds
         self._stopping = asyncio.Event()
         self._postgres = is_postgres(str(engine.url))
+        # The fast path (SQLite): events handed over in memory at commit, published without reading the table.
+        self.hand_over = hand_over
+        # The highest position published with every position below it published too; None while unknown (at
+        # start, after a failure, after a gap), when the relay reads the table until it has caught up.
+        self._in_order_upto: int | None = None
+        # Published but not yet marked sent: marked in batches, since a crash before the mark only republishes.
+        self._unmarked: list[tuple[int, int]] = []
+        self._unmarked_since = 0.0
 
     async def run(self) -> None:
-        backoff = 0.0
+        backoff, next_scan = 0.0, 0.0
         while not self._stopping.is_set():
             try:
-                published = await self.publish_pending()
+                if self.hand_over is not None:
+                    await self.publish_handed_over()
+                if self.hand_over is None or self._in_order_upto is None or time.monotonic() >= next_scan:
+                    published = await self.publish_pending()
+                    next_scan = time.monotonic() + self.poll_interval
+                    if published >= self.batch_size:
+                        backoff = 0.0
+                        continue  # a full batch: there may be more waiting
+                elif self._marks_due():
+                    await self._flush_marks()
                 backoff = 0.0
-                if published >= self.batch_size:
-                    continue  # a full batch: there may be more waiting
-
             except PublishFailed as exc:
                 backoff = min(self.max_backoff, max(0.2, backoff * 2))
                 log.warning("outbox relay: %s; retrying in %.1fs", exc, backoff)
@@ -64,7 +85,65 @@ class OutboxRelay:
             except Exception:
                 backoff = min(self.max_backoff, max(0.2, backoff * 2))
                 log.exception("outbox relay failed; retrying in %.1fs", backoff)
-            await self._wait(backoff or self.poll_interval)
+            await self._wait(backoff or self._until_next_duty(next_scan))
+        with contextlib.suppress(Exception):
+            await self._flush_marks()
+
+    def _until_next_duty(self, next_scan: float) -> float:
+        if self.hand_over is None:
+            return self.poll_interval
+        due = next_scan
+        if self._unmarked:
+            due = min(due, self._unmarked_since + MARK_DELAY_SECONDS)
+        return max(0.005, due - time.monotonic())
+
+    async def publish_handed_over(self) -> int:
+        """Publish the events committed transactions handed over, in commit order, while they continue the
+        sequence of positions exactly; anything else (a gap, a failure) sends the relay back to the table."""
+        assert self.hand_over is not None
+        if self._in_order_upto is None:
+            if len(self.hand_over) > HAND_OVER_LIMIT:
+                self.hand_over.clear()  # the table has them all; memory must not grow while NATS is away
+            return 0
+        published = 0
+        while self.hand_over:
+            head = self.hand_over[0]
+            if head.state == "open":
+                break  # its transaction has not finished: what follows it cannot go first
+            self.hand_over.popleft()
+            if head.state == "abandoned":
+                continue
+            for position, event_id, subject, payload in head.rows:
+                if position <= self._in_order_upto:
+                    continue  # the table read published it already
+                if position != self._in_order_upto + 1:
+                    log.info("outbox relay: gap before position %s; reading the table", position)
+                    self._in_order_upto = None
+                    self.hand_over.clear()
+                    return published
+                try:
+                    sequence = await self.bus.publish(subject, payload.encode(), msg_id=event_id)
+                except PublishFailed:
+                    self._in_order_upto = None
+                    self.hand_over.clear()
+                    raise
+                self._in_order_upto = position
+                if not self._unmarked:
+                    self._unmarked_since = time.monotonic()
+                self._unmarked.append((position, sequence))
+                published += 1
+                await self.after_publish(event_id)
+        if len(self._unmarked) >= self.batch_size:
+            await self._flush_marks()
+        return published
+
+    def _marks_due(self) -> bool:
+        return bool(self._unmarked) and time.monotonic() - self._unmarked_since >= MARK_DELAY_SECONDS
+
+    async def _flush_marks(self) -> None:
+        if self._unmarked:
+            batch, self._unmarked = self._unmarked, []
+            await self._mark(batch)
 
     async def _wait(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -76,7 +155,8 @@ class OutboxRelay:
         self.wake.set()
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unsent rows in order; returns how many were published."""
+        """Publish one batch of unsent rows in order, read from the table; returns how many were published."""
+        await self._flush_marks()  # so that what the fast path published is not read back as unsent
         if not self._postgres:
             return await self._publish_batch()  # a SQLite database has one process, so one relay
         async with self.engine.connect() as lock:
@@ -102,7 +182,9 @@ class OutboxRelay:
                     .limit(self.batch_size)
                 )
             ).all()
+            last = None if rows else await conn.scalar(select(func.max(outbox.c.position)))
         if not rows:
+            self._in_order_upto = int(last or 0)  # everything up to the newest row is published
             return 0
         sent: list[tuple[int, int]] = []
         try:
@@ -111,10 +193,13 @@ class OutboxRelay:
                 sent.append((row.position, seq))
                 await self.after_publish(row.event_id)
         except PublishFailed as exc:
+            self._in_order_upto = None
             await self._mark(sent)
             await self._record_failure(rows[len(sent)].position, str(exc))
             raise
         await self._mark(sent)
+        # Rows come lowest position first, and SQLite commits in position order: a short batch reached the end.
+        self._in_order_upto = rows[-1].position if len(rows) < self.batch_size and not self._postgres else None
         return len(sent)
 
     async def after_publish(self, event_id: str) -> None:

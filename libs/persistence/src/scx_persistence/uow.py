@@ -7,6 +7,8 @@ can lose neither one without the other. Leaving the block without `commit()` rol
 from __future__ import annotations
 
 import asyncio
+from collections import deque
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
 
@@ -18,10 +20,26 @@ from scx_persistence.engine import read_only
 from scx_persistence.tables import outbox
 
 
+@dataclass
+class HandedOver:
+    """Outbox rows a transaction wrote, handed to the relay in memory so it need not read them back.
+
+    Appended while the transaction still holds SQLite's write lock, so the queue's order is commit order;
+    the relay publishes an entry only once its transaction has committed, and drops it if it did not.
+    """
+
+    rows: list[tuple[int, str, str, str]]  # position, event_id, subject, payload
+    state: str = "open"  # open | committed | abandoned
+
+
 class UnitOfWork:
-    def __init__(self, session: AsyncSession, committed: asyncio.Event | None) -> None:
+    def __init__(
+        self, session: AsyncSession, committed: asyncio.Event | None, hand_over: deque[HandedOver] | None = None
+    ) -> None:
         self.session = session
         self._committed_signal = committed
+        self._hand_over = hand_over
+        self._handed: list[HandedOver] = []
         self._events: list[Envelope] = []
         self.committed = False
 
@@ -35,6 +53,7 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         if not self.committed:
+            self._abandon()
             await self.session.rollback()
         await self.session.close()
 
@@ -61,19 +80,45 @@ class UnitOfWork:
             }
             for e in self._events
         ]
-        await self.session.execute(insert(outbox), rows)
+        if self._hand_over is None:
+            await self.session.execute(insert(outbox), rows)
+        else:
+            result = await self.session.execute(
+                insert(outbox).returning(outbox.c.position, sort_by_parameter_order=True), rows
+            )
+            positions = list(result.scalars())
+            handed = HandedOver(
+                [(p, r["event_id"], r["subject"], r["payload"]) for p, r in zip(positions, rows, strict=True)]
+            )
+            self._hand_over.append(handed)
+            self._handed.append(handed)
         self._events.clear()
 
     async def commit(self) -> None:
         await self.flush_events()
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except BaseException:
+            # Cancelled mid-commit the transaction may still have committed: the relay then finds a gap in the
+            # positions and falls back to reading the table, so an abandoned hand-over loses nothing.
+            self._abandon()
+            raise
         self.committed = True
+        for handed in self._handed:
+            handed.state = "committed"
         if self._committed_signal is not None:
             self._committed_signal.set()
 
     async def rollback(self) -> None:
         self._events.clear()
+        self._abandon()
         await self.session.rollback()
+
+    def _abandon(self) -> None:
+        for handed in self._handed:
+            if handed.state == "open":
+                handed.state = "abandoned"
+        self._handed.clear()
 
 
 class UnitOfWorkFactory:
@@ -86,9 +131,12 @@ class UnitOfWorkFactory:
         self.read_only_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
         # Set after each commit that wrote events, so the relay publishes at once instead of at its next poll.
         self.outbox_signal = asyncio.Event()
+        # SQLite has one writer, so commit order is position order and the relay can take events from memory.
+        # PostgreSQL replicas commit side by side: there the relay always reads the table, under a lock.
+        self.hand_over: deque[HandedOver] | None = deque() if engine.dialect.name == "sqlite" else None
 
     def __call__(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker(), self.outbox_signal)
+        return UnitOfWork(self.sessionmaker(), self.outbox_signal, self.hand_over)
 
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (a GET): never holds SQLite's write lock."""

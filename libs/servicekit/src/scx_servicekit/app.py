@@ -69,6 +69,7 @@ def create_service_app(
             uow_factory.outbox_signal,
             poll_interval_seconds=settings.outbox_poll_interval_seconds,
             read_engine=read_engine,
+            hand_over=uow_factory.hand_over,
         )
         runtime = ServiceRuntime(settings=settings, engine=engine, uow_factory=uow_factory, bus=bus, relay=relay)
         if run_relay:
@@ -95,6 +96,9 @@ def create_service_app(
             relay.stop()
             if runtime.consumer:
                 runtime.consumer.stop()
+            # Let the relay mark what it published and the consumer finish its message before cancelling.
+            if runtime.tasks:
+                await asyncio.wait(runtime.tasks, timeout=2.0)
             for task in runtime.tasks:
                 task.cancel()
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
