@@ -41,7 +41,9 @@ def up(
         nonlocal stopping
         stopping = True
 
+    # Both, explicitly: a shell that starts us in the background hands down SIGINT ignored.
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         typer.echo(f"starting nats-server on {nats_port} (JetStream store in {data_dir / 'nats'}) ...")
         stack.start()
