@@ -154,6 +154,8 @@ class DemoLoader:
             self._ok(self.ref.post(f"/referrals/{referral['referral_id']}/start", headers=self._h(prime), json={
                 "started_on": (referred_on + timedelta(days=2)).isoformat(),
             }))
+            # Allocated the day after the start, as a prime would, not on the day the demo happens to load.
+            allocation = {**allocation, "allocated_on": (referred_on + timedelta(days=3)).isoformat()}
             self._until_known(lambda r=referral["referral_id"], a=allocation, p=prime: self.ref.post(
                 f"/referrals/{r}/allocation", headers=self._h(p), json=a
             ))

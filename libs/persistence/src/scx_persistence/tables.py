@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Integer,
     MetaData,
     String,
@@ -18,6 +17,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+
+from scx_persistence.types import UtcDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,8 +45,8 @@ outbox = Table(
     Column("event_id", String(36), nullable=False, unique=True),
     Column("subject", String(200), nullable=False),
     Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True, index=True),
     Column("stream_sequence", BigInteger, nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=True),
@@ -58,7 +59,7 @@ inbox = Table(
     Column("event_id", String(36), primary_key=True),
     Column("event_type", String(100), nullable=False),
     Column("stream_sequence", BigInteger, nullable=True),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
+    Column("applied_at", UtcDateTime, nullable=False),
 )
 
 dead_letters = Table(
@@ -72,7 +73,7 @@ dead_letters = Table(
     Column("deliveries", Integer, nullable=False),
     Column("error", Text, nullable=False),
     Column("payload", Text, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
     UniqueConstraint("consumer", "stream_sequence"),
 )
 

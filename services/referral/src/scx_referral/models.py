@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from scx_persistence import new_metadata
+from scx_persistence.types import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -43,8 +44,8 @@ class Referral(Base):
     withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     current_allocation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     current_partner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Allocation(Base):
@@ -61,9 +62,9 @@ class Allocation(Base):
     supply_chain_model: Mapped[str | None] = mapped_column(String(16), nullable=True)
     service: Mapped[str | None] = mapped_column(String(100), nullable=True)
     allocated_on: Mapped[date] = mapped_column(Date)
-    allocated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    allocated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     allocated_by: Mapped[str] = mapped_column(String(100))
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     end_note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
@@ -78,7 +79,7 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 # The read model of the registry, fed only by subcontracts' events (never by its database or API).

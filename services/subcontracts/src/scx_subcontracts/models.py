@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from scx_persistence import new_metadata
+from scx_persistence.types import UtcDateTime
 
 
 class Base(DeclarativeBase):
@@ -19,7 +20,7 @@ class Organisation(Base):
     organisation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(16), index=True)
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Contract(Base):
@@ -35,7 +36,7 @@ class Contract(Base):
     value_pence: Mapped[int] = mapped_column(BigInteger)
     payment_model: Mapped[str] = mapped_column(String(100))
     profile_revision: Mapped[int] = mapped_column(Integer, default=0)
-    awarded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    awarded_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ProfileMonth(Base):
@@ -49,7 +50,7 @@ class ProfileMonth(Base):
     job_outcomes: Mapped[int] = mapped_column(Integer)
     sustained_job_outcomes: Mapped[int] = mapped_column(Integer)
     work_focused_interviews: Mapped[int] = mapped_column(Integer)
-    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Subcontract(Base):
@@ -71,7 +72,7 @@ class Subcontract(Base):
     ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     end_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    agreed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    agreed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SubcontractVariation(Base):
@@ -83,5 +84,5 @@ class SubcontractVariation(Base):
     variation: Mapped[int] = mapped_column(Integer, primary_key=True)
     reason: Mapped[str] = mapped_column(Text)
     terms: Mapped[dict[str, Any]] = mapped_column(JSON)
-    varied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    varied_at: Mapped[datetime] = mapped_column(UtcDateTime)
     varied_by: Mapped[str] = mapped_column(String(64))
