@@ -1,8 +1,8 @@
 """Builders for the referral service's tests.
 
 The referral service knows contracts and subcontracts only from the subcontracts service's events, so the tests
-run both apps on one nats-server: the registry is built through the subcontracts API, and the tests wait (by
-polling, never sleeping) until the referral service's inbox has applied every registry event.
+publish those events (`registry.py`) to the real nats-server the referral app consumes from, and wait (by
+polling, never sleeping) until the referral service's inbox has applied every one of them.
 """
 
 from __future__ import annotations
@@ -22,19 +22,18 @@ from fastapi import FastAPI
 from sqlalchemy import MetaData, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from scx_messaging import BusSettings, connect
 from scx_persistence.tables import inbox, outbox
 from scx_referral.app import create_app as create_referral_app
 from scx_referral.config import ReferralSettings
 from scx_referral.models import Base as ReferralBase
 from scx_servicekit import TokenIssuer
-from scx_subcontracts.app import create_app as create_subcontracts_app
-from scx_subcontracts.config import SubcontractsSettings
-from scx_subcontracts.models import Base as SubcontractsBase
 from scx_testing import eventually
+
+from .registry import Registry
 
 SERVICES = Path(__file__).resolve().parents[2]
 REFERRAL_INI = SERVICES / "referral" / "alembic.ini"
-SUBCONTRACTS_INI = SERVICES / "subcontracts" / "alembic.ini"
 EVENTS_DIR = SERVICES.parent / "docs" / "events"
 PROBLEM_JSON = "application/problem+json"
 # The registry events the referral service's read model is fed by.
@@ -150,9 +149,9 @@ def referral_settings(database_url: str, nats_url: str) -> ReferralSettings:
 
 @dataclass
 class Stack:
-    """Both services on one nats-server: the registry (subcontracts) and the referral service."""
+    """The referral service, and the registry's events on the same nats-server."""
 
-    registry: Service
+    registry: Registry
     referral: Service
 
     @property
@@ -170,15 +169,15 @@ class Stack:
 
 
 @asynccontextmanager
-async def running_stack(referral_url: str, subcontracts_url: str, nats_url: str) -> AsyncIterator[Stack]:
-    subcontracts_app = create_subcontracts_app(
-        SubcontractsSettings(database_url=subcontracts_url, nats_servers=[nats_url], log_json=False)
-    )
+async def running_stack(referral_url: str, nats_url: str) -> AsyncIterator[Stack]:
     referral_app = create_referral_app(referral_settings(referral_url, nats_url))
-    async with serve(subcontracts_app, SubcontractsBase.metadata) as registry, serve(
-        referral_app, ReferralBase.metadata
-    ) as referral:
-        yield Stack(registry, referral)
+    bus = await connect(BusSettings(servers=[nats_url], connect_timeout_seconds=5.0, name="registry-events"))
+    try:
+        await bus.ensure_stream()
+        async with serve(referral_app, ReferralBase.metadata) as referral:
+            yield Stack(Registry(bus), referral)
+    finally:
+        await bus.close()
 
 
 # Checking answers
@@ -221,7 +220,7 @@ def assert_valid_events(envelopes: list[dict[str, Any]]) -> None:
             assert envelope["claimant_ref"] and envelope["claimant_ref"].startswith("clm_")
 
 
-# The registry, built through the subcontracts API
+# The registry, built from the subcontracts service's events
 
 
 @dataclass
@@ -254,19 +253,13 @@ def chain_terms(contract: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def build_chain(stack: Stack) -> Chain:
-    client = stack.registry.client
     for organisation_id, kind in ORGANISATIONS:
-        body = {"organisation_id": organisation_id, "name": organisation_id.replace("-", " ").title(), "kind": kind}
-        assert (await client.post("/organisations", json=body, headers=DWP)).status_code == 201
-    start, end = today() - timedelta(days=365), today() + timedelta(days=3 * 365)
-    contracts = []
-    for prime_id, area in (("prime-north", "West Yorkshire"), ("prime-south", "Tees Valley")):
-        response = await client.post("/contracts", headers=DWP, json={
-            "prime_id": prime_id, "contract_package_area": area, "start_date": start.isoformat(),
-            "end_date": end.isoformat(), "value_pence": 12_500_000_00, "payment_model": "pathways-30-50-20",
-        })
-        assert response.status_code == 201, response.text
-        contracts.append(response.json())
+        await stack.registry.register(organisation_id, kind)
+    start, end_ = today() - timedelta(days=365), today() + timedelta(days=3 * 365)
+    contracts = [
+        await stack.registry.award(prime_id, area, start, end_)
+        for prime_id, area in (("prime-north", "West Yorkshire"), ("prime-south", "Tees Valley"))
+    ]
     chain = Chain(contract=contracts[0], other_contract=contracts[1])
     for partner_id, terms in chain_terms(chain.contract).items():
         chain.subcontracts[partner_id] = await agree(stack, chain.contract, partner_id, terms)
@@ -274,38 +267,19 @@ async def build_chain(stack: Stack) -> Chain:
     return chain
 
 
-async def agree(
-    stack: Stack, contract: dict[str, Any], partner_id: str, terms: dict[str, Any], headers: dict[str, str] = PRIME
-) -> dict[str, Any]:
-    response = await stack.registry.client.post(
-        f"/contracts/{contract['contract_id']}/subcontracts", json={"partner_id": partner_id, **terms}, headers=headers
-    )
-    assert response.status_code == 201, response.text
-    subcontract: dict[str, Any] = response.json()
-    return subcontract
+async def agree(stack: Stack, contract: dict[str, Any], partner_id: str, terms: dict[str, Any]) -> dict[str, Any]:
+    return await stack.registry.agree(contract, partner_id, terms)
 
 
 async def vary(stack: Stack, subcontract: dict[str, Any], reason: str = "varied", **changes: Any) -> dict[str, Any]:
-    keys = ("client_group", "share_of_targets_percent", "services", "monthly_capacity", "start_date", "end_date")
-    body = {**{k: subcontract[k] for k in keys}, **changes, "reason": reason}
-    response = await stack.registry.client.post(
-        f"/subcontracts/{subcontract['subcontract_id']}/variations", json=body, headers=PRIME
-    )
-    assert response.status_code == 200, response.text
+    varied = await stack.registry.vary(subcontract, reason, **changes)
     await stack.synced()
-    varied: dict[str, Any] = response.json()
     return varied
 
 
 async def end(stack: Stack, subcontract: dict[str, Any], ended_on: date | None = None) -> dict[str, Any]:
-    response = await stack.registry.client.post(
-        f"/subcontracts/{subcontract['subcontract_id']}/termination",
-        json={"ended_on": (ended_on or today()).isoformat(), "reason": "partner_underperformance"},
-        headers=PRIME,
-    )
-    assert response.status_code == 200, response.text
+    ended = await stack.registry.end(subcontract, ended_on or today())
     await stack.synced()
-    ended: dict[str, Any] = response.json()
     return ended
 
 

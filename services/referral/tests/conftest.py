@@ -7,16 +7,14 @@ import pytest_asyncio
 from scx_messaging import LocalNatsServer
 from scx_testing.plugin import MigratedDatabase
 
-from .builders import REFERRAL_INI, SUBCONTRACTS_INI, Chain, Stack, build_chain, running_stack
+from .builders import REFERRAL_INI, Chain, Stack, build_chain, running_stack
 
 
 @pytest_asyncio.fixture
 async def stack(migrated_database: MigratedDatabase, nats_server: LocalNatsServer) -> AsyncIterator[Stack]:
-    """The referral app and the subcontracts app (the registry it learns from), each on a fresh migrated database
-    of the backend under test, sharing one nats-server."""
-    async with running_stack(
-        migrated_database(REFERRAL_INI), migrated_database(SUBCONTRACTS_INI), nats_server.url
-    ) as running:
+    """The referral app on a fresh migrated database of the backend under test, and the registry's events on the
+    same nats-server."""
+    async with running_stack(migrated_database(REFERRAL_INI), nats_server.url) as running:
         yield running
 
 
