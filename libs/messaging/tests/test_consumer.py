@@ -167,3 +167,25 @@ async def test_replicas_sharing_a_durable_split_the_work(bus: Bus):
 
     sequences = sorted(seq for r in recorders for seq, _ in r.seen())
     assert sequences == list(range(1, 41))
+
+
+async def test_a_consumer_started_before_its_stream_exists_waits_for_it_instead_of_ending(bus_settings):
+    from dataclasses import replace
+
+    from scx_messaging import connect
+
+    later = await connect(replace(bus_settings, stream="LATER", subjects=("later.>",)))
+    recorder = Recorder()
+    worker = consumer(later, recorder, subjects=["later.>"])
+    try:
+        async with running(worker):
+            await asyncio.sleep(0.3)  # it has failed to subscribe at least once by now, and must still be trying
+            await later.ensure_stream()
+            await later.publish("later.event.v1", b"{}", msg_id="later-1")
+            await eventually(lambda: _delivered(recorder, 1), timeout=15)
+    finally:
+        await later.close()
+
+
+async def _delivered(recorder: Recorder, count: int) -> bool:
+    return len(recorder.deliveries) == count

@@ -74,19 +74,39 @@ async def test_a_rolled_back_transaction_hands_over_nothing(db, bus):
     assert await read_events(bus) == [kept]
 
 
-async def test_an_open_transaction_holds_back_what_commits_after_it(db, bus):
+async def test_events_flushed_before_the_commit_are_read_from_the_table_in_order(db, bus):
     relay = relay_for(db, bus)
     await caught_up(relay)
     first, second = event(1), event(2)
     async with db.uow_factory() as uow:
         uow.record(first)
-        await uow.flush_events()
-        assert await relay.publish_handed_over() == 0  # not committed yet: nothing may overtake it
+        await uow.flush_events()  # written early: a savepoint could still undo it, so it is not handed over
         await uow.commit()
     await db.commit_events(second)
 
-    assert await relay.publish_handed_over() == 2
+    assert await relay.publish_handed_over() == 0  # `second` does not continue the sequence: a gap
+    assert await relay.publish_pending() == 2
     assert await read_events(bus) == [first, second]
+
+
+async def test_a_savepoint_rolled_back_publishes_nothing_of_it_and_loses_nothing_after_it(db, bus):
+    relay = relay_for(db, bus)
+    await caught_up(relay)
+    undone, kept = event(1), event(2)
+    async with db.uow_factory() as uow:
+        savepoint = await uow.session.begin_nested()
+        uow.record(undone)
+        await uow.flush_events()
+        await savepoint.rollback()
+        uow.record(kept)  # SQLite gives it the position the undone row had
+        await uow.commit()
+
+    await relay.publish_handed_over()
+    await relay.publish_pending()
+    await relay._flush_marks()
+
+    assert await read_events(bus) == [kept]
+    assert [(r.event_id, r.sent_at is not None) for r in await db.outbox()] == [(kept.event_id, True)]
 
 
 async def test_a_commit_that_was_not_handed_over_is_a_gap_and_the_table_fills_it_in_order(db, bus):

@@ -61,6 +61,30 @@ class DurableConsumer:
         )
 
     async def run(self) -> None:
+        """Consume until stopped. A consumer that cannot be set up yet (JetStream starting, NATS away) retries
+        with backoff rather than ending: a service that has quietly stopped consuming is the worst outcome."""
+        backoff = 0.5
+        while not self._stopping.is_set():
+            try:
+                sub = await self._subscribe()
+            except Exception as exc:
+                log.warning("consumer %s cannot subscribe yet: %r; retrying in %.1fs", self.durable, exc, backoff)
+                await self._pause(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            backoff = 0.5
+            try:
+                await self._consume(sub)
+            except Exception:
+                log.exception("consumer %s failed; subscribing again", self.durable)
+                await self._pause(0.5)
+            finally:
+                # The server keeps a pull request alive after its fetch is cancelled; while we stay subscribed
+                # it delivers into a subscription no one reads (held until ack_wait) and draining hangs.
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
+
+    async def _subscribe(self) -> JetStreamContext.PullSubscription:
         js = self.bus.js
         stream = self.bus.settings.stream
         try:
@@ -68,14 +92,11 @@ class DurableConsumer:
         except Exception as exc:  # an existing consumer whose config we may update
             log.info("consumer %s exists, updating: %r", self.durable, exc)
             await js.update_consumer(stream, self.config())
-        sub = await js.pull_subscribe_bind(durable=self.durable, stream=stream)
-        try:
-            await self._consume(sub)
-        finally:
-            # The server keeps a pull request alive after its fetch is cancelled; while we stay subscribed it
-            # delivers into a subscription no one reads (held until ack_wait) and draining the connection hangs.
-            with contextlib.suppress(Exception):
-                await sub.unsubscribe()
+        return await js.pull_subscribe_bind(durable=self.durable, stream=stream)
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
     async def _consume(self, sub: JetStreamContext.PullSubscription) -> None:
         busy = False
@@ -98,7 +119,13 @@ class DurableConsumer:
                 await asyncio.sleep(0.5)
                 continue
             busy = bool(messages)
-            for msg in messages:
+            for index, msg in enumerate(messages):
+                if self._stopping.is_set():
+                    # Hand the rest back at once, so a restarting replica need not wait out ack_wait for them.
+                    for rest in messages[index:]:
+                        with contextlib.suppress(Exception):
+                            await rest.nak()
+                    return
                 meta = msg.metadata
                 delivery = Delivery(
                     subject=msg.subject,

@@ -117,7 +117,7 @@ class InboxProcessor:
 
     async def dead_letter(self, delivery: Delivery, event_id: str | None, error: str) -> None:
         log.error("%s dead-letters #%s: %s", self.consumer, delivery.stream_sequence, error)
-        async with self.uow_factory.reading() as uow:
+        async with self.uow_factory() as uow:
             # The unique key is checked at the INSERT, so that is what must be inside the suppress.
             with contextlib.suppress(IntegrityError):  # this delivery was dead-lettered already
                 await uow.session.execute(

@@ -59,7 +59,7 @@ class OutboxRelay:
         # start, after a failure, after a gap), when the relay reads the table until it has caught up.
         self._in_order_upto: int | None = None
         # Published but not yet marked sent: marked in batches, since a crash before the mark only republishes.
-        self._unmarked: list[tuple[int, int]] = []
+        self._unmarked: list[tuple[int, str, int]] = []
         self._unmarked_since = 0.0
 
     async def run(self) -> None:
@@ -130,7 +130,7 @@ class OutboxRelay:
                 self._in_order_upto = position
                 if not self._unmarked:
                     self._unmarked_since = time.monotonic()
-                self._unmarked.append((position, sequence))
+                self._unmarked.append((position, event_id, sequence))
                 published += 1
                 await self.after_publish(event_id)
         if len(self._unmarked) >= self.batch_size:
@@ -143,7 +143,11 @@ class OutboxRelay:
     async def _flush_marks(self) -> None:
         if self._unmarked:
             batch, self._unmarked = self._unmarked, []
-            await self._mark(batch)
+            try:
+                await self._mark(batch)
+            except BaseException:
+                self._unmarked = batch + self._unmarked  # marked later, or republished: never lost
+                raise
 
     async def _wait(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
@@ -186,11 +190,11 @@ class OutboxRelay:
         if not rows:
             self._in_order_upto = int(last or 0)  # everything up to the newest row is published
             return 0
-        sent: list[tuple[int, int]] = []
+        sent: list[tuple[int, str, int]] = []
         try:
             for row in rows:
                 seq = await self.bus.publish(row.subject, row.payload.encode(), msg_id=row.event_id)
-                sent.append((row.position, seq))
+                sent.append((row.position, row.event_id, seq))
                 await self.after_publish(row.event_id)
         except PublishFailed as exc:
             self._in_order_upto = None
@@ -205,12 +209,13 @@ class OutboxRelay:
     async def after_publish(self, event_id: str) -> None:
         """A seam for crash tests: the moment after JetStream acknowledged and before the row is marked."""
 
-    async def _mark(self, sent: list[tuple[int, int]]) -> None:
+    async def _mark(self, sent: list[tuple[int, str, int]]) -> None:
         if not sent:
             return
+        # By position and event id both: a row is marked only if it is the very row that was published.
         statement = (
             update(outbox)
-            .where(outbox.c.position == bindparam("b_position"))
+            .where(outbox.c.position == bindparam("b_position"), outbox.c.event_id == bindparam("b_event_id"))
             .values(
                 sent_at=datetime.now(UTC),
                 stream_sequence=bindparam("b_sequence"),
@@ -219,7 +224,7 @@ class OutboxRelay:
             )
         )
         async with self.engine.begin() as conn:
-            await conn.execute(statement, [{"b_position": p, "b_sequence": q} for p, q in sent])
+            await conn.execute(statement, [{"b_position": p, "b_event_id": e, "b_sequence": q} for p, e, q in sent])
 
     async def _record_failure(self, position: int, error: str) -> None:
         async with self.engine.begin() as conn:

@@ -68,6 +68,11 @@ class UnitOfWork:
         return list(self._events)
 
     async def flush_events(self) -> None:
+        """Write the recorded events to the outbox now, within the transaction. Rows written here are not handed
+        over to the relay (a savepoint could still undo them); it finds them by reading the table."""
+        await self._write_outbox(hand_over=False)
+
+    async def _write_outbox(self, *, hand_over: bool) -> None:
         if not self._events:
             return
         rows = [
@@ -80,7 +85,7 @@ class UnitOfWork:
             }
             for e in self._events
         ]
-        if self._hand_over is None:
+        if self._hand_over is None or not hand_over:
             await self.session.execute(insert(outbox), rows)
         else:
             result = await self.session.execute(
@@ -95,7 +100,8 @@ class UnitOfWork:
         self._events.clear()
 
     async def commit(self) -> None:
-        await self.flush_events()
+        # Handed over only here, with nothing left to run before the commit that could undo these rows.
+        await self._write_outbox(hand_over=True)
         try:
             await self.session.commit()
         except BaseException:

@@ -102,10 +102,16 @@ def create_service_app(
             for task in runtime.tasks:
                 task.cancel()
             await asyncio.gather(*runtime.tasks, return_exceptions=True)
-            await bus.close()
-            await engine.dispose()
-            if read_engine is not engine:
-                await read_engine.dispose()
+            try:
+                await bus.close()
+            except Exception as exc:  # NATS away or reconnecting: close without draining
+                log.warning("closing the NATS connection without draining: %r", exc)
+                with contextlib.suppress(Exception):
+                    await bus.nc.close()
+            finally:
+                await engine.dispose()
+                if read_engine is not engine:
+                    await read_engine.dispose()
 
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.settings = settings

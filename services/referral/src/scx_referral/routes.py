@@ -75,7 +75,8 @@ async def refer_claimant(
         if idempotency_key is None:
             raise
         earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
-        assert earlier is not None
+        if earlier is None:
+            raise  # not the key race: a real constraint failure, answered as the 500 it is
         return _replayed(earlier, vault)
     location = f"/referrals/{out['referral_id']}"
     return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": location})
