@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -29,8 +28,6 @@ from scx_referral.rules import PAYMENT_GROUPS, payment_group_fits
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 OrganisationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")]
 ReferralStatus = Literal["referred", "started", "rejected", "withdrawn"]
-# SQLite hands timestamps back without their zone; every time we store is UTC, so say so in every answer.
-UtcDatetime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
 
 
 class Request(BaseModel):
@@ -142,8 +139,8 @@ class AllocationOut(BaseModel):
     supply_chain_model: SupplyChainModel | None
     service: str | None
     allocated_on: date
-    allocated_at: UtcDatetime
-    ended_at: UtcDatetime | None
+    allocated_at: datetime
+    ended_at: datetime | None
     end_reason: str | None
 
 
@@ -165,4 +162,4 @@ class ReferralOut(BaseModel):
     rejection_reason: RejectionReason | None
     withdrawal_reason: WithdrawalReason | None
     allocation: AllocationOut | None
-    received_at: UtcDatetime
+    received_at: datetime

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,8 +27,6 @@ OrganisationId = Annotated[
     str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$", to_lower=False, strip_whitespace=True)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-# SQLite hands timestamps back without their zone; every time we store is UTC, so say so in every answer.
-UtcDatetime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
 
 
 def end_after_start(end_date: date, info: ValidationInfo) -> date:
@@ -56,7 +53,7 @@ class OrganisationOut(BaseModel):
     organisation_id: str
     name: str
     kind: OrganisationKind
-    registered_at: UtcDatetime
+    registered_at: datetime
 
 
 class SetProfile(Request):
@@ -97,7 +94,7 @@ class ContractOut(BaseModel):
     value_pence: int
     payment_model: str
     profile_revision: int
-    awarded_at: UtcDatetime
+    awarded_at: datetime
 
 
 class ProfileOut(BaseModel):
@@ -152,4 +149,4 @@ class SubcontractOut(BaseModel):
     end_date: date
     ended_on: date | None
     end_reason: str | None
-    agreed_at: UtcDatetime
+    agreed_at: datetime
