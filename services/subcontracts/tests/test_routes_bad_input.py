@@ -153,4 +153,5 @@ async def test_a_missing_or_bad_token_is_401_on_every_request_and_nothing_is_wri
 async def test_health_and_readiness_need_no_token(service: Service) -> None:
     assert (await service.client.get("/health")).json() == {"status": "ok"}
     ready = await service.client.get("/ready")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "nats": "ok"}
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "outbox_relay": "ok"}

@@ -73,7 +73,7 @@ def create_service_app(
         )
         runtime = ServiceRuntime(settings=settings, engine=engine, uow_factory=uow_factory, bus=bus, relay=relay)
         if run_relay:
-            runtime.tasks.append(asyncio.create_task(relay.run(), name=f"{settings.service_name}-outbox-relay"))
+            runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox_relay"))
         if subscriptions:
             runtime.inbox = InboxProcessor(uow_factory, consumer=settings.service_name, subscriptions=subscriptions)
             runtime.consumer = DurableConsumer(
@@ -87,7 +87,7 @@ def create_service_app(
             )
             if run_consumer:
                 runtime.tasks.append(
-                    asyncio.create_task(runtime.consumer.run(), name=f"{settings.service_name}-consumer")
+                    asyncio.create_task(runtime.consumer.run(), name="consumer")
                 )
         app.state.runtime = runtime
         try:
@@ -161,6 +161,9 @@ def health_router() -> APIRouter:
             checks["database"] = f"unreachable: {exc.__class__.__name__}"
         if not await runtime.bus.ping():
             checks["nats"] = "unreachable"
+        # A relay or consumer that has stopped means events stay unpublished or unapplied: not ready.
+        for task in runtime.tasks:
+            checks[task.get_name()] = "stopped" if task.done() else "ok"
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", "checks": checks})
         return JSONResponse(
