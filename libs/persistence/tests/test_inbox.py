@@ -11,6 +11,7 @@ from scx_contracts.context import causation_id, correlation_id
 from scx_messaging import Bus, Delivery, DurableConsumer, Outcome
 from scx_persistence.inbox import CannotApply, InboxProcessor, MissingPredecessor
 from scx_persistence.outbox import OutboxRelay
+from scx_persistence.tables import inbox
 from scx_testing import eventually, example_envelope, read_stream, running
 
 CONSUMER = "test-consumer"
@@ -275,3 +276,22 @@ async def test_a_crash_between_commit_and_ack_is_redelivered_and_absorbed(db, bu
 
     assert recording.outcomes == [(1, 1, Outcome.APPLIED), (1, 2, Outcome.DUPLICATE)]
     assert [e.event_id for e in await db.effects()] == [event.event_id]
+
+
+class DeadLettersUnwritable(InboxProcessor):
+    async def dead_letter(self, delivery: Delivery, event_id: str | None, error: str) -> None:
+        raise OSError("disk full")
+
+
+async def test_a_dead_letter_that_cannot_be_written_is_retried_and_shouted_about_on_the_last_delivery(db, caplog):
+    async def handler(uow, envelope, data):
+        raise CannotApply("contradicts the registry")
+
+    processor = DeadLettersUnwritable(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    event = contract_awarded()
+
+    assert await processor(delivery_of(event, attempt=1)) is Outcome.RETRY  # the record is tried again
+    with caplog.at_level("CRITICAL", logger="scx.inbox"):
+        assert await processor(delivery_of(event, attempt=10, last=True)) is Outcome.DEAD_LETTER
+    assert any("replay it from the stream" in r.getMessage() for r in caplog.records if r.levelname == "CRITICAL")
+    assert await db.count(inbox) == 0

@@ -56,24 +56,35 @@ class InboxProcessor:
                 return Outcome.APPLIED  # not ours: a wider filter than needed, nothing to do
             data = REGISTRY.parse_data(envelope)
         except (ValidationError, UnknownEventType) as exc:
-            await self.dead_letter(delivery, None, f"unreadable event: {exc}")
-            return Outcome.DEAD_LETTER
+            return await self._give_up(delivery, None, f"unreadable event: {exc}")
         try:
             return await self.apply(envelope, data, handler, delivery.stream_sequence)
         except MissingPredecessor as exc:
             if delivery.last_delivery:
-                await self.dead_letter(delivery, envelope.event_id, f"predecessor never arrived: {exc}")
-                return Outcome.DEAD_LETTER
+                return await self._give_up(delivery, envelope.event_id, f"predecessor never arrived: {exc}")
             log.info("%s waits for a predecessor of %s: %s", self.consumer, envelope.event_id, exc)
             return Outcome.RETRY
         except CannotApply as exc:
-            await self.dead_letter(delivery, envelope.event_id, str(exc))
-            return Outcome.DEAD_LETTER
+            return await self._give_up(delivery, envelope.event_id, str(exc))
         except Exception as exc:
             if delivery.last_delivery:
-                await self.dead_letter(delivery, envelope.event_id, f"failed on every delivery: {exc!r}")
-                return Outcome.DEAD_LETTER
+                return await self._give_up(delivery, envelope.event_id, f"failed on every delivery: {exc!r}")
             raise
+
+    async def _give_up(self, delivery: Delivery, event_id: str | None, error: str) -> Outcome:
+        """Record the event as a dead letter and stop its deliveries. If even the record cannot be written, try
+        again on the next delivery; on the last one, say so as loudly as we can: it is still in the stream."""
+        try:
+            await self.dead_letter(delivery, event_id, error)
+        except Exception:
+            if not delivery.last_delivery:
+                log.warning("%s could not record dead letter #%s yet", self.consumer, delivery.stream_sequence)
+                return Outcome.RETRY
+            log.critical(
+                "%s could not record dead letter #%s (event %s) on its last delivery; replay it from the stream: %s",
+                self.consumer, delivery.stream_sequence, event_id, error, exc_info=True,
+            )
+        return Outcome.DEAD_LETTER
 
     async def apply(self, envelope: Envelope, data: BaseModel, handler: Handler, sequence: int | None) -> Outcome:
         # Whatever this event causes carries its correlation on, and names it as the cause.
