@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from scx_servicekit import Problem, ServiceSettings, TokenIssuer
-from scx_servicekit.auth import TokenVerifier
+from scx_servicekit.auth import Principal, TokenVerifier
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +104,28 @@ def test_development_tokens_must_be_current_addressed_to_us_and_name_one_organis
 def test_a_token_signed_with_another_secret_is_refused() -> None:
     forged = TokenIssuer(secret="not-our-secret-but-long-enough-for-hs256-0123456789").issue("dwp", "dwp", ["auditor"])
     refused(TokenVerifier(ServiceSettings()), forged)
+
+
+class CountingVerifier(TokenVerifier):
+    checks = 0
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
+        self.checks += 1
+        return super()._verify(token)
+
+
+def test_a_verified_token_is_remembered_until_it_expires_and_a_bad_one_never_is() -> None:
+    now = [time.time()]
+    verifier = CountingVerifier(ServiceSettings(), clock=lambda: now[0])
+    token = TokenIssuer().issue("prime-northstar", "prime", ["manager"], lifetime=timedelta(minutes=5))
+
+    assert verifier.verify(token) == verifier.verify(token)
+    assert verifier.checks == 1  # the second request did not check the signature again
+    now[0] += 301  # past its expiry: checked afresh (here PyJWT's own clock still finds it current)
+    verifier.verify(token)
+    assert verifier.checks == 2
+
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        refused(verifier, forged)
+    assert verifier.checks == 4
