@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema
 import nats
 import pytest
 
 from scx_cli.stack import LocalStack, ServiceSpec
 from scx_messaging.local import free_port
 from scx_servicekit import TokenIssuer
+from scx_testing.api import assert_valid_events
 
 pytestmark = pytest.mark.e2e
-EVENTS_DIR = Path(__file__).resolve().parents[2] / "docs" / "events"
 issuer = TokenIssuer()
 
 
@@ -160,9 +159,8 @@ def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) ->
     assert received["claimant_ref"].startswith("clm_")
     assert received["actor"] == {"organisation_id": "jcp-south-tyneside", "organisation_kind": "jcp",
                                  "role": "referrer", "user": "jcp-south-tyneside-user"}
+    assert_valid_events(events)
     for event in events:
-        schema = json.loads((EVENTS_DIR / f"{event['type']}.v{event['version']}.json").read_text())
-        jsonschema.validate(event, schema)
         assert "JK123456A" not in json.dumps(event)
 
 

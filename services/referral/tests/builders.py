@@ -7,35 +7,34 @@ polling, never sleeping) until the referral service's inbox has applied every on
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema
-from fastapi import FastAPI
-from sqlalchemy import MetaData, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scx_messaging import BusSettings, connect
-from scx_persistence.tables import inbox, outbox
 from scx_referral.app import create_app as create_referral_app
 from scx_referral.config import ReferralSettings
 from scx_referral.models import Base as ReferralBase
 from scx_servicekit import TokenIssuer
 from scx_testing import eventually
 
+# Re-exported for the test modules: what every service's tests share lives in scx_testing.
+from scx_testing.api import PROBLEM_JSON as PROBLEM_JSON
+from scx_testing.api import ServiceProbe as Service
+from scx_testing.api import assert_valid_events as assert_valid_schemas
+from scx_testing.api import problem as problem
+from scx_testing.api import serve
+from scx_testing.api import slug as slug
+
 from .registry import Registry
 
 SERVICES = Path(__file__).resolve().parents[2]
 REFERRAL_INI = SERVICES / "referral" / "alembic.ini"
-EVENTS_DIR = SERVICES.parent / "docs" / "events"
-PROBLEM_JSON = "application/problem+json"
 # The registry events the referral service's read model is fed by.
 READ_MODEL_EVENTS = {
     "organisation.registered", "contract.awarded", "subcontract.agreed", "subcontract.varied", "subcontract.ended"
@@ -86,60 +85,6 @@ def nino(n: int = 1, *, spaced: bool = False) -> str:
 # Running the services
 
 
-@dataclass
-class Service:
-    app: FastAPI
-    client: httpx.AsyncClient
-    metadata: MetaData
-
-    @property
-    def engine(self) -> AsyncEngine:
-        engine: AsyncEngine = self.app.state.runtime.engine
-        return engine
-
-    async def counts(self) -> dict[str, int]:
-        """Rows in each of the service's own tables and its outbox."""
-        tables = [*self.metadata.sorted_tables, outbox]
-        async with self.engine.connect() as conn:
-            return {t.name: int(await conn.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
-
-    async def rows(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of every table the service has, the outbox and inbox included."""
-        async with self.engine.connect() as conn:
-            return {
-                t.name: [dict(r._mapping) for r in (await conn.execute(select(t))).all()]
-                for t in [*self.metadata.sorted_tables, outbox, inbox]
-            }
-
-    async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        """The envelopes in the outbox, oldest first."""
-        async with self.engine.connect() as conn:
-            payloads = (await conn.scalars(select(outbox.c.payload).order_by(outbox.c.position))).all()
-        envelopes = [json.loads(p) for p in payloads]
-        return [e for e in envelopes if event_type is None or e["type"] == event_type]
-
-    async def raw_outbox(self) -> list[str]:
-        async with self.engine.connect() as conn:
-            return list((await conn.scalars(select(outbox.c.payload))).all())
-
-    async def applied(self) -> set[str]:
-        async with self.engine.connect() as conn:
-            return set((await conn.scalars(select(inbox.c.event_id))).all())
-
-    @asynccontextmanager
-    async def writes_nothing(self) -> AsyncIterator[None]:
-        before = await self.counts()
-        yield
-        assert await self.counts() == before, "a rejected request changed the database"
-
-
-@asynccontextmanager
-async def serve(app: FastAPI, metadata: MetaData) -> AsyncIterator[Service]:
-    transport = httpx.ASGITransport(app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        yield Service(app, c, metadata)
-
-
 def referral_settings(database_url: str, nats_url: str) -> ReferralSettings:
     # A quick retry, so that an event that arrived before its predecessor is applied soon after it.
     return ReferralSettings(
@@ -183,38 +128,11 @@ async def running_stack(referral_url: str, nats_url: str) -> AsyncIterator[Stack
 # Checking answers
 
 
-def problem(response: httpx.Response, status: int, *, field: str | None = None) -> dict[str, Any]:
-    """Assert an RFC 9457 problem document with `status` (naming `field`, if given) and return it."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    if field is not None:
-        fields = [e["field"] for e in body.get("errors", [])]
-        assert field in fields, f"{field} not named in {fields}"
-    return body
-
-
-def slug(body: dict[str, Any]) -> str:
-    return str(body["type"]).rsplit("/", 1)[-1]
-
-
-@cache
-def schema_for(event_type: str, version: int) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads((EVENTS_DIR / f"{event_type}.v{version}.json").read_text())
-    return schema
-
-
 def assert_valid_events(envelopes: list[dict[str, Any]]) -> None:
-    """Every envelope validates against its JSON Schema in docs/events, and every journey event names its
-    claimant by pseudonym only."""
-    assert envelopes, "no events to check"
+    """Every envelope validates against its published JSON Schema, and every journey event names its claimant
+    by pseudonym only."""
+    assert_valid_schemas(envelopes)
     for envelope in envelopes:
-        jsonschema.validate(
-            envelope,
-            schema_for(envelope["type"], envelope["version"]),
-            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-        )
         if envelope["type"].startswith("referral."):
             assert envelope["journey_id"] == envelope["data"]["referral_id"]
             assert envelope["claimant_ref"] and envelope["claimant_ref"].startswith("clm_")

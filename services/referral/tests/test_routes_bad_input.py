@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import jwt
 import pytest
 
-from scx_servicekit import TokenIssuer
-from scx_servicekit.settings import DEV_JWT_SECRET
+from scx_testing.api import bad_tokens
 
 from .builders import (
     JCP,
@@ -18,7 +15,6 @@ from .builders import (
     Chain,
     Stack,
     allocate,
-    issuer,
     problem,
     refer,
     referral_body,
@@ -102,23 +98,7 @@ async def test_malformed_json_is_a_422_problem_and_nothing_is_written(
                 assert problem(response, 422)["errors"][0]["field"].startswith("body")
 
 
-def _without_org_claims() -> str:
-    now = datetime.now(UTC)
-    claims = {"sub": "someone", "iss": issuer.issuer, "aud": issuer.audience, "iat": now,
-              "exp": now + timedelta(hours=1)}
-    return jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")
-
-
-BAD_TOKENS = {
-    "missing": None,
-    "expired": f"Bearer {issuer.issue('jcp-leeds', 'jcp', ['referrer'], lifetime=timedelta(seconds=-10))}",
-    "another-secret": f"Bearer {TokenIssuer(secret='not-our-secret-' * 4).issue('jcp-leeds', 'jcp', ['referrer'])}",
-    "no-org-claims": f"Bearer {_without_org_claims()}",
-    "unknown-kind": f"Bearer {issuer.issue('jcp-leeds', 'council', ['referrer'])}",
-    "another-issuer": f"Bearer {TokenIssuer(issuer='elsewhere').issue('jcp-leeds', 'jcp', ['referrer'])}",
-    "not-a-jwt": "Bearer abc.def.ghi",
-    "basic-scheme": "Basic amNwOnNlY3JldA==",
-}
+BAD_TOKENS = bad_tokens("jcp-leeds", "jcp", "referrer")
 
 
 async def test_a_missing_or_bad_token_is_401_on_every_request_and_nothing_is_written(

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema
-from fastapi import FastAPI
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scx_persistence.tables import outbox
 from scx_servicekit import TokenIssuer
 from scx_subcontracts.app import create_app
 from scx_subcontracts.config import SubcontractsSettings
 from scx_subcontracts.models import Base
 
+# Re-exported for the test modules: what every service's tests share lives in scx_testing.
+from scx_testing.api import PROBLEM_JSON as PROBLEM_JSON
+from scx_testing.api import ServiceProbe as Service
+from scx_testing.api import assert_valid_events as assert_valid_events
+from scx_testing.api import problem as problem
+from scx_testing.api import serve
+from scx_testing.api import slug as slug
+
 ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
-EVENTS_DIR = Path(__file__).resolve().parents[3] / "docs" / "events"
-PROBLEM_JSON = "application/problem+json"
 
 issuer = TokenIssuer()
 
@@ -67,84 +65,17 @@ def contract_dates() -> tuple[date, date]:
 # Running the service
 
 
-@dataclass
-class Service:
-    """A running subcontracts app, its HTTP client and its database."""
-
-    app: FastAPI
-    client: httpx.AsyncClient
-
-    @property
-    def engine(self) -> AsyncEngine:
-        engine: AsyncEngine = self.app.state.runtime.engine
-        return engine
-
-    async def counts(self) -> dict[str, int]:
-        """Rows in each of the service's tables and its outbox."""
-        tables = [*Base.metadata.sorted_tables, outbox]
-        async with self.engine.connect() as conn:
-            return {t.name: int(await conn.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
-
-    async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
-        """The envelopes in the outbox, oldest first."""
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(select(outbox.c.payload).order_by(outbox.c.position))).all()
-        envelopes = [json.loads(row.payload) for row in rows]
-        return [e for e in envelopes if event_type is None or e["type"] == event_type]
-
-    @asynccontextmanager
-    async def writes_nothing(self) -> AsyncIterator[None]:
-        before = await self.counts()
-        yield
-        assert await self.counts() == before, "a rejected request changed the database"
-
-
 def settings_for(database_url: str, nats_url: str) -> SubcontractsSettings:
     return SubcontractsSettings(database_url=database_url, nats_servers=[nats_url], log_json=False)
 
 
 @asynccontextmanager
-async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        yield c
-
-
-@asynccontextmanager
 async def running(database_url: str, nats_url: str) -> AsyncIterator[Service]:
-    app = create_app(settings_for(database_url, nats_url))
-    async with serve(app) as client:
-        yield Service(app, client)
+    async with serve(create_app(settings_for(database_url, nats_url)), Base.metadata) as service:
+        yield service
 
 
 # Checking answers
-
-
-def problem(response: httpx.Response, status: int, *, field: str | None = None) -> dict[str, Any]:
-    """Assert an RFC 9457 problem document with `status` (naming `field`, if given) and return it."""
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith("https://")
-    if field is not None:
-        fields = [e["field"] for e in body.get("errors", [])]
-        assert field in fields, f"{field} not named in {fields}"
-    return body
-
-
-@cache
-def schema_for(event_type: str, version: int) -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads((EVENTS_DIR / f"{event_type}.v{version}.json").read_text())
-    return schema
-
-
-def assert_valid_events(envelopes: list[dict[str, Any]]) -> None:
-    """Every envelope validates against the JSON Schema published in docs/events."""
-    assert envelopes, "no events to check"
-    for envelope in envelopes:
-        schema = schema_for(envelope["type"], envelope["version"])
-        jsonschema.validate(envelope, schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 # Building the registry through the API

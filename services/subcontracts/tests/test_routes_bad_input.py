@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import jwt
 import pytest
 
-from scx_servicekit import TokenIssuer
-from scx_servicekit.settings import DEV_JWT_SECRET
+from scx_testing.api import bad_tokens
 
 from .builders import (
     DWP,
@@ -20,7 +17,6 @@ from .builders import (
     award,
     contract_dates,
     end_to_end,
-    issuer,
     problem,
     profile,
     register_all,
@@ -113,23 +109,7 @@ async def test_malformed_json_is_a_422_problem_and_nothing_is_written(
         assert problem(response, 422)["errors"][0]["field"].startswith("body")
 
 
-def _without_org_claims() -> str:
-    now = datetime.now(UTC)
-    claims = {"sub": "someone", "iss": issuer.issuer, "aud": issuer.audience, "iat": now,
-              "exp": now + timedelta(hours=1)}
-    return jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")
-
-
-BAD_TOKENS = {
-    "missing": None,
-    "expired": f"Bearer {issuer.issue('dwp', 'dwp', ['contract_manager'], lifetime=timedelta(seconds=-10))}",
-    "another-secret": f"Bearer {TokenIssuer(secret='not-our-secret-' * 4).issue('dwp', 'dwp', ['contract_manager'])}",
-    "no-org-claims": f"Bearer {_without_org_claims()}",
-    "unknown-kind": f"Bearer {issuer.issue('dwp', 'council', ['contract_manager'])}",
-    "another-audience": f"Bearer {TokenIssuer(audience='elsewhere').issue('dwp', 'dwp', ['contract_manager'])}",
-    "not-a-jwt": "Bearer abc.def.ghi",
-    "basic-scheme": "Basic ZHdwOnNlY3JldA==",
-}
+BAD_TOKENS = bad_tokens("dwp", "dwp", "contract_manager")
 
 
 @pytest.mark.parametrize("token", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())

@@ -35,7 +35,6 @@ ORGANISATIONS = [
     DemoOrganisation("partner-foodbank", "Westgate Community Food Bank (signposting)", "partner", "manager"),
     DemoOrganisation("partner-mindworks", "Mindworks Wellbeing (end-to-end, mental health)", "partner", "manager"),
 ]
-AUDITOR = DemoOrganisation("dwp", "Department for Work and Pensions", "dwp", "auditor")
 
 # Synthetic NI numbers of the right shape; the demo's claimants are invented.
 CLAIMANTS = [

@@ -7,7 +7,6 @@ They live in their own MetaData so that each service's Alembic environment can t
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Column,
     Integer,
@@ -77,4 +76,4 @@ dead_letters = Table(
     UniqueConstraint("consumer", "stream_sequence"),
 )
 
-__all__ = ["JSON", "dead_letters", "inbox", "messaging_metadata", "new_metadata", "outbox"]
+__all__ = ["dead_letters", "inbox", "messaging_metadata", "new_metadata", "outbox"]

@@ -6,8 +6,6 @@ from scx_contracts import Actor, Envelope
 from scx_contracts.context import causation_id, correlation_id
 from scx_contracts.registry import EventData
 
-SYSTEM_ACTOR = Actor(organisation_id="scx", organisation_kind="system", role="service", user="scx")
-
 
 def make_event(
     data: EventData,

@@ -53,12 +53,6 @@ class Refusal:
     field: str = "partner_id"
 
 
-def is_live(subcontract: SubcontractView, on: date) -> bool:
-    if subcontract.ended_on is not None and on >= subcontract.ended_on:
-        return False
-    return subcontract.start_date <= on <= subcontract.end_date
-
-
 def fits_client_group(subcontract: SubcontractView, claimant: ClaimantView) -> Refusal | None:
     """A client group of districts and conditions asks for both: the claimant must live in one of the districts
     (if any are named) and have one of the conditions (if any are named)."""

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scx_subcontracts.models import Contract, Organisation, ProfileMonth, Subcontract, SubcontractVariation
+from scx_subcontracts.models import Contract, Organisation, ProfileMonth, Subcontract
 
 
 async def get_organisation(session: AsyncSession, organisation_id: str) -> Organisation | None:
@@ -122,8 +122,3 @@ async def live_end_to_end_shares(session: AsyncSession, contract_id: str, *, exc
     if excluding:
         query = query.where(Subcontract.subcontract_id != excluding)
     return [int(s.terms.get("share_of_targets_percent") or 0) for s in (await session.scalars(query)).all()]
-
-
-async def count_variations(session: AsyncSession, subcontract_id: str) -> int:
-    query = select(func.count()).where(SubcontractVariation.subcontract_id == subcontract_id)
-    return int(await session.scalar(query) or 0)
