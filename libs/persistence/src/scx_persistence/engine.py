@@ -6,6 +6,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from scx_persistence.sqlite_inline import INLINE_BUSY_TIMEOUT_MS, inline_creator
+
 READ_ONLY = "scx_read_only"
 
 
@@ -23,15 +25,23 @@ def create_engine(url: str, *, echo: bool = False, for_reads: bool = False) -> A
 
     SQLite allows one writer at a time. A writer engine there has a single connection, so the process's writers
     queue for it in order inside the pool, instead of each taking turns at SQLite's busy handler, which sleeps
-    up to 100 ms a try and made the tail latency seconds long under load. Reads get their own engine
-    (`for_reads=True`): under WAL they run beside the writer and never wait for it.
+    up to 100 ms a try and made the tail latency seconds long under load. That connection runs its statements on
+    the event loop's thread (`scx_persistence.sqlite_inline`, ADR 0011). Reads get their own engine
+    (`for_reads=True`) on aiosqlite's threads: under WAL they run beside the writer and never wait for it.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        pool = {"pool_size": 5, "max_overflow": 10} if for_reads else {"pool_size": 1, "max_overflow": 0}
-        engine = create_async_engine(parsed, echo=echo, connect_args={"timeout": 30}, pool_timeout=60, **pool)
-        _configure_sqlite(engine)
-        return read_only(engine) if for_reads else engine
+        if for_reads:
+            engine = create_async_engine(
+                parsed, echo=echo, connect_args={"timeout": 30}, pool_timeout=60, pool_size=5, max_overflow=10
+            )
+            _configure_sqlite(engine, busy_timeout_ms=30_000)
+            return read_only(engine)
+        engine = create_async_engine(
+            parsed, echo=echo, async_creator=inline_creator(parsed), pool_timeout=60, pool_size=1, max_overflow=0
+        )
+        _configure_sqlite(engine, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS)
+        return engine
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+asyncpg")
@@ -39,7 +49,7 @@ def create_engine(url: str, *, echo: bool = False, for_reads: bool = False) -> A
     raise ValueError(f"unsupported database URL {parsed.render_as_string(hide_password=True)}")
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # pysqlite's own transaction handling defers BEGIN; we issue BEGIN IMMEDIATE ourselves (below)
@@ -49,7 +59,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
