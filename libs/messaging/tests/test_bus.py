@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from scx_messaging import Bus, BusSettings, PublishFailed, connect
+from scx_messaging import Bus, BusSettings, Outgoing, PublishFailed, connect
 from scx_testing import read_stream
 
 
@@ -85,3 +85,31 @@ async def test_connect_gives_up_at_its_deadline():
 
     with pytest.raises(ConnectionError, match="could not reach NATS"):
         await connect(settings)
+
+
+async def test_publish_many_pipelines_in_order_and_returns_each_sequence(bus):
+    messages = [Outgoing(f"scx.test.many.{n}", f"m{n}".encode(), msg_id=f"many-{n}") for n in range(50)]
+    sequences = await bus.publish_many(messages)
+    assert sequences == list(range(sequences[0], sequences[0] + 50))
+    stored = [await bus.js.get_msg(bus.settings.stream, seq) for seq in sequences]
+    assert [m.data for m in stored] == [m.payload for m in messages]
+    # A republish of the same ids inside the duplicate window stores nothing new and answers the same sequences.
+    assert await bus.publish_many(messages) == sequences
+
+
+async def test_publish_many_says_which_prefix_was_acknowledged_when_one_is_refused(bus):
+    ok = Outgoing("scx.test.prefix.ok", b"ok", msg_id="prefix-ok")
+    nowhere = Outgoing("not-in-the-stream", b"x", msg_id="prefix-nowhere")  # no stream takes this subject
+    with pytest.raises(PublishFailed) as failure:
+        await bus.publish_many([ok, nowhere, Outgoing("scx.test.prefix.after", b"after", msg_id="prefix-after")])
+    assert len(failure.value.acknowledged) == 1
+    assert "prefix-nowhere" in str(failure.value)
+    assert bus.js.publish_async_pending() == 0  # nothing left waiting
+
+
+async def test_publish_many_on_a_closed_connection_acknowledges_nothing(bus_settings):
+    closed = await connect(bus_settings)
+    await closed.close()
+    with pytest.raises(PublishFailed) as failure:
+        await closed.publish_many([Outgoing("scx.test.closed", b"x", msg_id="closed-1")])
+    assert failure.value.acknowledged == []

@@ -5,12 +5,13 @@ nothing and, with the stream's dedupe, stores nothing twice."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from scx_contracts import Envelope
-from scx_messaging import Bus, PublishFailed
+from scx_messaging import Bus, Outgoing, PublishFailed
 from scx_persistence import UnitOfWork
 from scx_persistence.outbox import OutboxRelay
 from scx_testing import eventually, example_envelope, read_events, read_stream, running
@@ -153,10 +154,10 @@ class Unreachable(Bus):
         super().__init__(bus.nc, bus.settings)
         self.down = True
 
-    async def publish(self, subject: str, payload: bytes, *, msg_id: str) -> int:
+    async def publish_many(self, messages: Sequence[Outgoing]) -> list[int]:
         if self.down:
             raise PublishFailed("NATS is away")
-        return await super().publish(subject, payload, msg_id=msg_id)
+        return await super().publish_many(messages)
 
 
 async def test_a_failed_publish_sends_the_relay_back_to_the_table_until_it_has_caught_up(db, bus):

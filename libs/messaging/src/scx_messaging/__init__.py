@@ -3,6 +3,7 @@ from scx_messaging.bus import (
     BusSettings,
     Delivery,
     Outcome,
+    Outgoing,
     PublishFailed,
     connect,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "DurableConsumer",
     "LocalNatsServer",
     "Outcome",
+    "Outgoing",
     "PublishFailed",
     "connect",
 ]

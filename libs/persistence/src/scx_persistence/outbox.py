@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from scx_messaging import Bus, PublishFailed
+from scx_messaging import Bus, Outgoing, PublishFailed
 from scx_persistence.engine import is_postgres, read_only
 from scx_persistence.tables import outbox
 from scx_persistence.uow import HandedOver
@@ -106,36 +106,58 @@ class OutboxRelay:
                 self.hand_over.clear()  # the table has them all; memory must not grow while NATS is away
             return 0
         published = 0
-        while self.hand_over:
+        while True:
+            rows, gap = self._take_handed_over()
+            if rows:
+                try:
+                    sequences = await self.bus.publish_many([Outgoing(sj, pl.encode(), ev) for _, ev, sj, pl in rows])
+                except PublishFailed as exc:
+                    await self._published(rows, exc.acknowledged)
+                    self._in_order_upto = None
+                    self.hand_over.clear()
+                    raise
+                await self._published(rows, sequences)
+                published += len(rows)
+            if gap:
+                log.info("outbox relay: a gap in the handed-over positions; reading the table")
+                self._in_order_upto = None
+                self.hand_over.clear()
+                break
+            if not rows:
+                break
+        if len(self._unmarked) >= self.batch_size:
+            await self._flush_marks()
+        return published
+
+    def _take_handed_over(self) -> tuple[list[tuple[int, str, str, str]], bool]:
+        """Rows of committed hand-overs that continue the published positions exactly (about a batch of them),
+        and whether a gap stopped the taking."""
+        assert self.hand_over is not None and self._in_order_upto is not None
+        rows: list[tuple[int, str, str, str]] = []
+        expected = self._in_order_upto + 1
+        while self.hand_over and len(rows) < self.batch_size:
             head = self.hand_over[0]
             if head.state == "open":
                 break  # its transaction has not finished: what follows it cannot go first
             self.hand_over.popleft()
             if head.state == "abandoned":
                 continue
-            for position, event_id, subject, payload in head.rows:
-                if position <= self._in_order_upto:
+            for row in head.rows:
+                if row[0] < expected:
                     continue  # the table read published it already
-                if position != self._in_order_upto + 1:
-                    log.info("outbox relay: gap before position %s; reading the table", position)
-                    self._in_order_upto = None
-                    self.hand_over.clear()
-                    return published
-                try:
-                    sequence = await self.bus.publish(subject, payload.encode(), msg_id=event_id)
-                except PublishFailed:
-                    self._in_order_upto = None
-                    self.hand_over.clear()
-                    raise
-                self._in_order_upto = position
-                if not self._unmarked:
-                    self._unmarked_since = time.monotonic()
-                self._unmarked.append((position, event_id, sequence))
-                published += 1
-                await self.after_publish(event_id)
-        if len(self._unmarked) >= self.batch_size:
-            await self._flush_marks()
-        return published
+                if row[0] != expected:
+                    return rows, True
+                rows.append(row)
+                expected += 1
+        return rows, False
+
+    async def _published(self, rows: list[tuple[int, str, str, str]], sequences: list[int]) -> None:
+        for (position, event_id, _, _), sequence in zip(rows, sequences, strict=False):
+            self._in_order_upto = position
+            if not self._unmarked:
+                self._unmarked_since = time.monotonic()
+            self._unmarked.append((position, event_id, sequence))
+            await self.after_publish(event_id)
 
     def _marks_due(self) -> bool:
         return bool(self._unmarked) and time.monotonic() - self._unmarked_since >= MARK_DELAY_SECONDS
@@ -190,17 +212,19 @@ class OutboxRelay:
         if not rows:
             self._in_order_upto = int(last or 0)  # everything up to the newest row is published
             return 0
-        sent: list[tuple[int, str, int]] = []
         try:
-            for row in rows:
-                seq = await self.bus.publish(row.subject, row.payload.encode(), msg_id=row.event_id)
-                sent.append((row.position, row.event_id, seq))
-                await self.after_publish(row.event_id)
+            sequences = await self.bus.publish_many([Outgoing(r.subject, r.payload.encode(), r.event_id) for r in rows])
         except PublishFailed as exc:
             self._in_order_upto = None
+            sent = [(r.position, r.event_id, q) for r, q in zip(rows, exc.acknowledged, strict=False)]
             await self._mark(sent)
             await self._record_failure(rows[len(sent)].position, str(exc))
+            for _, event_id, _ in sent:
+                await self.after_publish(event_id)
             raise
+        sent = [(r.position, r.event_id, q) for r, q in zip(rows, sequences, strict=True)]
+        for _, event_id, _ in sent:
+            await self.after_publish(event_id)
         await self._mark(sent)
         # Rows come lowest position first, and SQLite commits in position order: a short batch reached the end.
         self._in_order_upto = rows[-1].position if len(rows) < self.batch_size and not self._postgres else None
