@@ -41,7 +41,7 @@ def _decode(cursor: str) -> str:
         ) from None
 
 
-def page_request(
+async def page_request(  # async: FastAPI would run a plain function in a worker thread
     limit: Annotated[int, Query(ge=1, le=500, description="items per page")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor from the previous page")] = None,
 ) -> PageRequest:

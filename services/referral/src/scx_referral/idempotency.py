@@ -48,7 +48,7 @@ async def replay(uow: UnitOfWork, principal: Principal, key: str, digest: str) -
     return record
 
 
-def remember(
+async def remember(
     uow: UnitOfWork,
     principal: Principal,
     key: str,
@@ -59,7 +59,7 @@ def remember(
 ) -> None:
     # The NI number is stored only sealed, here as in the referral itself.
     stored = {**response, NINO: vault.seal(response[NINO])} if NINO in response else response
-    uow.session.add(IdempotencyRecord(
+    await repository.add_idempotency_record(uow.session, IdempotencyRecord(
         organisation_id=principal.organisation_id, key=key, request_hash=digest, status_code=status_code,
         response=stored, created_at=datetime.now(UTC),
     ))

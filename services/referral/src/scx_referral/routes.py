@@ -38,7 +38,7 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 router = APIRouter(prefix="/referrals", tags=["referrals"], responses=PROBLEMS)  # type: ignore[arg-type]
 
 
-def vault(request: Request) -> NinoVault:
+async def vault(request: Request) -> NinoVault:  # async: FastAPI would run a plain function in a worker thread
     v: NinoVault = request.app.state.nino_vault
     return v
 
@@ -65,9 +65,9 @@ async def refer_claimant(
             return _replayed(earlier, vault)
     referral = await service.refer_claimant(uow, principal, body, vault)
     out = service.referral_out(service.ReferralView(referral, None), principal, vault).model_dump(mode="json")
-    if idempotency_key is not None:
-        idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out, vault)
     try:
+        if idempotency_key is not None:
+            await idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out, vault)
         await uow.commit()
     except IntegrityError:
         # The same key raced us and won: answer as a retry would be answered.

@@ -232,8 +232,7 @@ async def refer_claimant(
         received_at=now,
         updated_at=now,
     )
-    uow.session.add(referral)
-    await uow.session.flush()
+    await repository.add_referral(uow.session, referral)
     _record(uow, principal, referral, ReferralReceived(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         referrer_id=referral.referrer_id, benefit_type=command.benefit_type, payment_group=referral.payment_group,
@@ -253,7 +252,9 @@ async def start_referral(uow: UnitOfWork, principal: Principal, referral_id: str
             422, "start-before-referral", "A start cannot come before the referral",
             errors=[{"field": "body.started_on", "message": f"before the referral date {referral.referral_date}"}],
         )
-    referral.status, referral.started_on, referral.updated_at = "started", command.started_on, _now()
+    await repository.save_referral(
+        uow.session, referral, status="started", started_on=command.started_on, updated_at=_now()
+    )
     _record(uow, principal, referral, ReferralStarted(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         started_on=command.started_on,
@@ -268,8 +269,10 @@ async def reject_referral(
     if referral.status != "referred":
         raise conflict("not-awaiting-start", "Only a referral awaiting its start can be rejected",
                        f"It is {referral.status}.")
-    referral.status, referral.updated_at = "rejected", _now()
-    referral.rejection_reason, referral.rejection_note = command.reason, command.note
+    await repository.save_referral(
+        uow.session, referral, status="rejected", rejection_reason=command.reason, rejection_note=command.note,
+        updated_at=_now(),
+    )
     _record(uow, principal, referral, ReferralRejected(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         reason=command.reason,
@@ -352,10 +355,11 @@ async def allocate_referral(
     _not_in_future(on, "allocated_on")
     placement = await _placement(uow, referral, command, on)
     allocation = _allocation(referral, placement, on, principal)
-    uow.session.add(allocation)
-    referral.current_allocation_id, referral.current_partner_id = allocation.allocation_id, allocation.partner_id
-    referral.updated_at = _now()
-    await uow.session.flush()
+    await repository.add_allocation(uow.session, allocation)
+    await repository.save_referral(
+        uow.session, referral, current_allocation_id=allocation.allocation_id,
+        current_partner_id=allocation.partner_id, updated_at=_now(),
+    )
     _record(uow, principal, referral, ReferralAllocated(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id, contract_id=referral.contract_id,
         prime_id=referral.prime_id, delivery=command.delivery, partner_id=allocation.partner_id,
@@ -381,12 +385,15 @@ async def reallocate_referral(
         placement.subcontract is None or placement.subcontract.subcontract_id == previous.subcontract_id
     ) and placement.service == previous.service:
         raise conflict("same-allocation", "The referral is already allocated there", "Nothing would change.")
-    previous.ended_at, previous.end_reason, previous.end_note = _now(), command.reason, command.note
+    await repository.save_allocation(
+        uow.session, previous, ended_at=_now(), end_reason=command.reason, end_note=command.note
+    )
     allocation = _allocation(referral, placement, on, principal)
-    uow.session.add(allocation)
-    referral.current_allocation_id, referral.current_partner_id = allocation.allocation_id, allocation.partner_id
-    referral.updated_at = _now()
-    await uow.session.flush()
+    await repository.add_allocation(uow.session, allocation)
+    await repository.save_referral(
+        uow.session, referral, current_allocation_id=allocation.allocation_id,
+        current_partner_id=allocation.partner_id, updated_at=_now(),
+    )
     _record(uow, principal, referral, ReferralReallocated(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id,
         previous_allocation_id=previous.allocation_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
@@ -419,9 +426,11 @@ async def withdraw_referral(
     if referral.current_allocation_id:
         current = await repository.get_allocation(uow.session, referral.current_allocation_id)
         assert current is not None
-        current.ended_at, current.end_reason = _now(), "withdrawn"
-    referral.status, referral.withdrawal_reason, referral.withdrawal_note = "withdrawn", command.reason, command.note
-    referral.withdrawn_on, referral.current_partner_id, referral.updated_at = on, None, _now()
+        await repository.save_allocation(uow.session, current, ended_at=_now(), end_reason="withdrawn")
+    await repository.save_referral(
+        uow.session, referral, status="withdrawn", withdrawal_reason=command.reason,
+        withdrawal_note=command.note, withdrawn_on=on, current_partner_id=None, updated_at=_now(),
+    )
     _record(uow, principal, referral, ReferralWithdrawn(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         reason=command.reason, withdrawn_on=on,
