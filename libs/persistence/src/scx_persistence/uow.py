@@ -19,6 +19,10 @@ from scx_contracts import REGISTRY, Envelope
 from scx_persistence.engine import read_only
 from scx_persistence.tables import outbox
 
+# Built once: SQLAlchemy then reuses their cache keys too.
+_INSERT_OUTBOX = insert(outbox)
+_INSERT_OUTBOX_RETURNING_POSITIONS = insert(outbox).returning(outbox.c.position, sort_by_parameter_order=True)
+
 
 @dataclass
 class HandedOver:
@@ -85,12 +89,11 @@ class UnitOfWork:
             }
             for e in self._events
         ]
+        connection = await self.session.connection()
         if self._hand_over is None or not hand_over:
-            await self.session.execute(insert(outbox), rows)
+            await connection.execute(_INSERT_OUTBOX, rows)
         else:
-            result = await self.session.execute(
-                insert(outbox).returning(outbox.c.position, sort_by_parameter_order=True), rows
-            )
+            result = await connection.execute(_INSERT_OUTBOX_RETURNING_POSITIONS, rows)
             positions = list(result.scalars())
             handed = HandedOver(
                 [(p, r["event_id"], r["subject"], r["payload"]) for p, r in zip(positions, rows, strict=True)]

@@ -2,7 +2,9 @@
 
 The journey's tables (referrals, allocations, idempotency records) and the read model's lookups on a request's
 path are read and written with SQLAlchemy Core statements on the session's connection, not through the ORM's unit
-of work: its flush was the largest single cost of a request (docs/benchmarks.md). Rows come back as transient
+of work: its flush was the largest single cost of a request (docs/benchmarks.md). The statements are built once,
+with bound parameters, so SQLAlchemy neither builds them nor computes their cache keys again for each request.
+Rows come back as transient
 model objects, outside the session, so changing one changes nothing in the database: a change is saved by the
 explicit UPDATE of `save_referral` or `save_allocation`. The read model's handlers keep the ORM
 (`get_known_subcontract`), off the requests' path.
@@ -10,12 +12,13 @@ explicit UPDATE of `save_referral` or `save_allocation`. The read model's handle
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Table, func, insert, select, update
+from sqlalchemy import Executable, Insert, Select, Table, Update, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scx_referral.models import (
@@ -37,18 +40,45 @@ known_subcontracts = cast(Table, KnownSubcontract.__table__)
 M = TypeVar("M")
 
 
-async def _all(session: AsyncSession, model: type[M], query: Select[Any]) -> list[M]:
-    rows = (await (await session.connection()).execute(query)).mappings()
+@functools.cache
+def _select_by(table: Table, *columns: str, for_update: bool = False) -> Select[Any]:
+    """SELECT * FROM table WHERE each named column = :that_column."""
+    query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
+    return query.with_for_update() if for_update else query
+
+
+@functools.cache
+def _insert_into(table: Table) -> Insert:
+    return insert(table)
+
+
+@functools.cache
+def _update_by(table: Table, key: str, columns: frozenset[str]) -> Update:
+    """UPDATE table SET each named column = :v_column WHERE key = :b_key."""
+    return update(table).where(table.c[key] == bindparam("b_key")).values({c: bindparam(f"v_{c}") for c in columns})
+
+
+async def _all(session: AsyncSession, model: type[M], query: Executable, **params: Any) -> list[M]:
+    rows = (await (await session.connection()).execute(query, params)).mappings()
     return [model(**row) for row in rows]
 
 
-async def _one(session: AsyncSession, model: type[M], query: Select[Any]) -> M | None:
-    row = (await (await session.connection()).execute(query)).mappings().one_or_none()
+async def _one(session: AsyncSession, model: type[M], query: Executable, **params: Any) -> M | None:
+    row = (await (await session.connection()).execute(query, params)).mappings().one_or_none()
     return None if row is None else model(**row)
 
 
 async def _insert(session: AsyncSession, table: Table, obj: object) -> None:
-    await (await session.connection()).execute(insert(table), {c.key: getattr(obj, c.key) for c in table.columns})
+    values = {c.key: getattr(obj, c.key) for c in table.columns}
+    await (await session.connection()).execute(_insert_into(table), values)
+
+
+async def _save(session: AsyncSession, table: Table, key: str, obj: object, changes: dict[str, Any]) -> None:
+    """Make the changes to the object and write them to its row."""
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    params = {"b_key": getattr(obj, key), **{f"v_{name}": value for name, value in changes.items()}}
+    await (await session.connection()).execute(_update_by(table, key, frozenset(changes)), params)
 
 
 @dataclass(frozen=True)
@@ -65,10 +95,8 @@ class ReferralFilter:
 
 
 async def get_referral(session: AsyncSession, referral_id: str, *, for_update: bool = False) -> Referral | None:
-    query = select(referrals).where(referrals.c.referral_id == referral_id)
-    if for_update:
-        query = query.with_for_update()
-    return await _one(session, Referral, query)
+    query = _select_by(referrals, "referral_id", for_update=for_update)
+    return await _one(session, Referral, query, referral_id=referral_id)
 
 
 async def add_referral(session: AsyncSession, referral: Referral) -> None:
@@ -77,10 +105,7 @@ async def add_referral(session: AsyncSession, referral: Referral) -> None:
 
 async def save_referral(session: AsyncSession, referral: Referral, **changes: Any) -> None:
     """Make the changes to the referral and write them."""
-    for name, value in changes.items():
-        setattr(referral, name, value)
-    statement = update(referrals).where(referrals.c.referral_id == referral.referral_id).values(changes)
-    await (await session.connection()).execute(statement)
+    await _save(session, referrals, "referral_id", referral, changes)
 
 
 async def list_referrals(
@@ -109,7 +134,7 @@ async def list_referrals(
 
 
 async def get_allocation(session: AsyncSession, allocation_id: str) -> Allocation | None:
-    return await _one(session, Allocation, select(allocations).where(allocations.c.allocation_id == allocation_id))
+    return await _one(session, Allocation, _select_by(allocations, "allocation_id"), allocation_id=allocation_id)
 
 
 async def add_allocation(session: AsyncSession, allocation: Allocation) -> None:
@@ -118,10 +143,7 @@ async def add_allocation(session: AsyncSession, allocation: Allocation) -> None:
 
 async def save_allocation(session: AsyncSession, allocation: Allocation, **changes: Any) -> None:
     """Make the changes to the allocation and write them."""
-    for name, value in changes.items():
-        setattr(allocation, name, value)
-    statement = update(allocations).where(allocations.c.allocation_id == allocation.allocation_id).values(changes)
-    await (await session.connection()).execute(statement)
+    await _save(session, allocations, "allocation_id", allocation, changes)
 
 
 async def allocations_of(session: AsyncSession, referral_id: str) -> Sequence[Allocation]:
@@ -136,21 +158,23 @@ async def current_allocations(session: AsyncSession, allocation_ids: list[str]) 
     return {a.allocation_id: a for a in await _all(session, Allocation, query)}
 
 
+_ALLOCATIONS_BETWEEN = select(func.count()).where(
+    allocations.c.subcontract_id == bindparam("subcontract_id"),
+    allocations.c.allocated_on >= bindparam("first"),
+    allocations.c.allocated_on < bindparam("following"),
+)
+
+
 async def allocations_in_month(session: AsyncSession, subcontract_id: str, on: date) -> int:
     first = on.replace(day=1)
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    query = select(func.count()).where(
-        allocations.c.subcontract_id == subcontract_id,
-        allocations.c.allocated_on >= first,
-        allocations.c.allocated_on < following,
-    )
-    return int(await (await session.connection()).scalar(query) or 0)
+    params = {"subcontract_id": subcontract_id, "first": first, "following": following}
+    return int(await (await session.connection()).scalar(_ALLOCATIONS_BETWEEN, params) or 0)
 
 
 async def get_idempotency_record(session: AsyncSession, organisation_id: str, key: str) -> IdempotencyRecord | None:
-    c = idempotency_records.c
-    query = select(idempotency_records).where(c.organisation_id == organisation_id, c.key == key)
-    return await _one(session, IdempotencyRecord, query)
+    query = _select_by(idempotency_records, "organisation_id", "key")
+    return await _one(session, IdempotencyRecord, query, organisation_id=organisation_id, key=key)
 
 
 async def add_idempotency_record(session: AsyncSession, record: IdempotencyRecord) -> None:
@@ -161,13 +185,12 @@ async def add_idempotency_record(session: AsyncSession, record: IdempotencyRecor
 
 
 async def get_known_organisation(session: AsyncSession, organisation_id: str) -> KnownOrganisation | None:
-    query = select(known_organisations).where(known_organisations.c.organisation_id == organisation_id)
-    return await _one(session, KnownOrganisation, query)
+    query = _select_by(known_organisations, "organisation_id")
+    return await _one(session, KnownOrganisation, query, organisation_id=organisation_id)
 
 
 async def get_known_contract(session: AsyncSession, contract_id: str) -> KnownContract | None:
-    query = select(known_contracts).where(known_contracts.c.contract_id == contract_id)
-    return await _one(session, KnownContract, query)
+    return await _one(session, KnownContract, _select_by(known_contracts, "contract_id"), contract_id=contract_id)
 
 
 async def get_known_subcontract(session: AsyncSession, subcontract_id: str) -> KnownSubcontract | None:
@@ -175,13 +198,13 @@ async def get_known_subcontract(session: AsyncSession, subcontract_id: str) -> K
     return await session.get(KnownSubcontract, subcontract_id)
 
 
+_SUBCONTRACTS_BETWEEN = _select_by(known_subcontracts, "contract_id", "prime_id", "partner_id").order_by(
+    known_subcontracts.c.subcontract_id
+)
+
+
 async def subcontracts_between(
     session: AsyncSession, *, contract_id: str, prime_id: str, partner_id: str
 ) -> Sequence[KnownSubcontract]:
-    c = known_subcontracts.c
-    query = (
-        select(known_subcontracts)
-        .where(c.contract_id == contract_id, c.prime_id == prime_id, c.partner_id == partner_id)
-        .order_by(c.subcontract_id)
-    )
-    return await _all(session, KnownSubcontract, query)
+    return await _all(session, KnownSubcontract, _SUBCONTRACTS_BETWEEN, contract_id=contract_id,
+                      prime_id=prime_id, partner_id=partner_id)
