@@ -2,7 +2,9 @@
 SQLAlchemy ORM insert into a SQLite (WAL) table, a commit, then one JetStream publish awaiting its ack.
 
 No auth, no validation beyond the body's shape, no outbox, no idempotency: the least a service can do that
-both stores a thing and tells the bus about it. Run as its own uvicorn process, like the services:
+both stores a thing and tells the bus about it. SCX_BASELINE_ENGINE=inline swaps SQLAlchemy's stock aiosqlite
+engine for the services' SQLite writer (ADR 0011), to compare like with like. Run as its own uvicorn process,
+like the services:
 
     SCX_BASELINE_DATABASE=/tmp/b.db SCX_BASELINE_NATS=nats://127.0.0.1:4222 \
         uvicorn scx_cli.baseline:create_app --factory --port 8009 --no-access-log
@@ -24,8 +26,11 @@ from fastapi.responses import JSONResponse
 from nats.js.api import StorageType, StreamConfig
 from pydantic import BaseModel
 from sqlalchemy import DateTime, String, Text, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from scx_persistence.sqlite_inline import inline_creator
 
 STREAM = "SCXBENCH"
 SUBJECT = "scxbench.item.created"
@@ -55,7 +60,11 @@ def create_app() -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_async_engine(f"sqlite+aiosqlite:///{database}", pool_size=5, max_overflow=10)
+        url = make_url(f"sqlite+aiosqlite:///{database}")
+        if os.environ.get("SCX_BASELINE_ENGINE", "stock") == "inline":
+            engine = create_async_engine(url, pool_size=1, max_overflow=0, async_creator=inline_creator(url))
+        else:
+            engine = create_async_engine(url, pool_size=5, max_overflow=10)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -200,6 +200,7 @@ class BenchOptions:
     journeys: int = 0  # when > 0, a fixed number of journeys per level instead of `seconds`
     warmup: int = 30
     lag_samples: int = 10
+    baseline_engine: str = "stock"  # stock: SQLAlchemy's aiosqlite; inline: scx's SQLite writer (ADR 0011)
 
 
 @dataclass
@@ -447,6 +448,7 @@ class Bench:
                 **os.environ,
                 "SCX_BASELINE_DATABASE": str(self.data_dir / "baseline.db"),
                 "SCX_BASELINE_NATS": self.stack.nats.url,
+                "SCX_BASELINE_ENGINE": self.options.baseline_engine,
             },
             stdout=log,
             stderr=log,
@@ -814,7 +816,12 @@ def markdown(report: Report, notes: str = "") -> str:
         "- Baseline: `scx_cli.baseline`, a bare FastAPI endpoint in its own uvicorn process: one async SQLAlchemy "
         "ORM insert into a SQLite WAL table, commit, then one JetStream publish awaiting the ack, on the same "
         "nats-server. It is driven right after ours at the same concurrency for the same number of requests "
-        "(three per journey). **Ratio** = our requests/s ÷ the baseline's.",
+        "(three per journey). **Ratio** = our requests/s ÷ the baseline's. "
+        + ("The baseline uses SQLAlchemy's stock `sqlite+aiosqlite` engine, as a bare app would; the services run "
+           "SQLite's writer on the event loop's thread (ADR 0011); `--baseline-engine inline` gives the baseline "
+           "that engine too." if o.baseline_engine == "stock" else
+           "The baseline runs on the services' SQLite writer engine (`--baseline-engine inline`, ADR 0011), not "
+           "SQLAlchemy's stock `sqlite+aiosqlite`."),
         "- Event lag: a separate process holds an ordered JetStream consumer on `scx.referral.>`; the lag of each "
         "event is from the arrival of the HTTP response that committed it to the arrival of the event there "
         "(both `CLOCK_MONOTONIC`).",

@@ -136,6 +136,9 @@ def bench(
     output: Annotated[Path | None, typer.Option(help="write the report (markdown) here, e.g. docs/benchmarks.md")]
     = None,
     keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
+    baseline_engine: Annotated[
+        str, typer.Option(help="the baseline's SQLite engine: stock (SQLAlchemy's aiosqlite) or inline (scx's)")
+    ] = "stock",
 ) -> None:
     """Refer → start → allocate at rising concurrency against a stack of its own, beside a bare FastAPI
     insert-and-publish endpoint; prints requests/s, p50/p99 latency, event and read-model lag, and the ratio."""
@@ -147,8 +150,11 @@ def bench(
         raise typer.BadParameter("comma-separated integers, e.g. 1,4,16,32", param_hint="--levels") from None
     if not parsed or min(parsed) < 1:
         raise typer.BadParameter("at least one level, each at least 1", param_hint="--levels")
+    if baseline_engine not in ("stock", "inline"):
+        raise typer.BadParameter("stock or inline", param_hint="--baseline-engine")
     options = benchmark.BenchOptions(
-        levels=parsed, seconds=seconds, journeys=journeys, warmup=warmup, lag_samples=lag_samples
+        levels=parsed, seconds=seconds, journeys=journeys, warmup=warmup, lag_samples=lag_samples,
+        baseline_engine=baseline_engine,
     )
     report = benchmark.run_bench(options, echo=typer.echo, keep_data=keep_data)
     typer.echo("")
