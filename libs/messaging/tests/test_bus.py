@@ -97,14 +97,29 @@ async def test_publish_many_pipelines_in_order_and_returns_each_sequence(bus):
     assert await bus.publish_many(messages) == sequences
 
 
-async def test_publish_many_says_which_prefix_was_acknowledged_when_one_is_refused(bus):
+async def test_publish_many_sends_nothing_from_a_message_over_the_size_limit(bus):
+    before = Outgoing("scx.test.big.before", b"before", msg_id="big-before")
+    too_big = Outgoing("scx.test.big.it", b"x" * bus.nc.max_payload, msg_id="big-it")
+    after = Outgoing("scx.test.big.after", b"after", msg_id="big-after")
+    with pytest.raises(PublishFailed) as failure:
+        await bus.publish_many([before, too_big, after])
+    assert len(failure.value.acknowledged) == 1
+    assert "big-it" in str(failure.value) and "limit" in str(failure.value)
+    # Nothing after it went out, so its retry cannot land behind a later message.
+    assert [m.subject for m in await read_stream(bus)] == ["scx.test.big.before"]
+    assert bus.js.publish_async_pending() == 0
+
+
+async def test_publish_many_names_the_broken_order_when_jetstream_refuses_one_and_stores_the_next(bus, caplog):
     ok = Outgoing("scx.test.prefix.ok", b"ok", msg_id="prefix-ok")
     nowhere = Outgoing("not-in-the-stream", b"x", msg_id="prefix-nowhere")  # no stream takes this subject
+    after = Outgoing("scx.test.prefix.after", b"after", msg_id="prefix-after")
     with pytest.raises(PublishFailed) as failure:
-        await bus.publish_many([ok, nowhere, Outgoing("scx.test.prefix.after", b"after", msg_id="prefix-after")])
+        await bus.publish_many([ok, nowhere, after])
     assert len(failure.value.acknowledged) == 1
     assert "prefix-nowhere" in str(failure.value)
     assert bus.js.publish_async_pending() == 0  # nothing left waiting
+    assert any("stream order broken" in r.getMessage() and "prefix-after" in r.getMessage() for r in caplog.records)
 
 
 async def test_publish_many_on_a_closed_connection_acknowledges_nothing(bus_settings):
@@ -113,3 +128,24 @@ async def test_publish_many_on_a_closed_connection_acknowledges_nothing(bus_sett
     with pytest.raises(PublishFailed) as failure:
         await closed.publish_many([Outgoing("scx.test.closed", b"x", msg_id="closed-1")])
     assert failure.value.acknowledged == []
+
+
+async def test_a_send_that_raises_midway_leaves_no_pending_slot_taken(bus, monkeypatch):
+    real_publish, calls = bus.nc.publish, []
+
+    async def publish_failing_on_the_second(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise ConnectionResetError("the socket went away")
+        return await real_publish(*args, **kwargs)
+
+    await bus.publish_many([Outgoing("scx.test.slot.warm", b"w", msg_id="slot-warm")])  # sets up the reply inbox
+    calls.clear()
+    monkeypatch.setattr(bus.nc, "publish", publish_failing_on_the_second)
+    messages = [Outgoing(f"scx.test.slot.{n}", b"s", msg_id=f"slot-{n}") for n in range(3)]
+    with pytest.raises(PublishFailed) as failure:
+        await bus.publish_many(messages)
+    assert len(failure.value.acknowledged) == 1
+    assert "ConnectionResetError" in str(failure.value)
+    assert bus.js.publish_async_pending() == 0
+    assert bus.js._publish_async_pending_semaphore._value == 4000  # every slot free again

@@ -27,6 +27,10 @@ class BusSettings:
     name: str = "scx"
 
 
+# Room for the Nats-Msg-Id header and the protocol line on top of a payload, within the server's max_payload.
+_HEADER_ROOM = 256
+
+
 class PublishFailed(RuntimeError):
     """JetStream did not acknowledge a publish; the caller must treat the event as not sent.
 
@@ -121,13 +125,26 @@ class Bus:
         not acknowledged, `PublishFailed.acknowledged` holds the sequences of those before it; the caller treats
         that one and every later one as not sent and publishes them again with the same ids, which the duplicate
         window drops if they were stored after all.
+
+        What can be known before sending is checked first (connected; every message within NATS's size limit),
+        and nothing is sent from the first message that cannot go: were a refused message followed by a stored
+        one, its retry would land after it and the stream would be out of order. JetStream can still refuse one
+        message and store the next (a cluster changing leaders between the two); that is logged as an error
+        naming both, since consumers then see them out of order.
         """
+        if not self.nc.is_connected:
+            raise PublishFailed("not acknowledged: not connected to NATS, so nothing was sent")
+        limit = self.nc.max_payload - _HEADER_ROOM
+        sendable = list(messages)
+        too_big = next((i for i, m in enumerate(messages) if len(m.payload) + len(m.msg_id) > limit), None)
+        if too_big is not None:
+            sendable = sendable[:too_big]
         timeout = self.settings.publish_timeout_seconds
         futures: list[asyncio.Future[Any]] = []
         not_sent: Exception | None = None
         try:
             try:
-                for m in messages:
+                for m in sendable:
                     # No wait_stall: on Python 3.11 a timeout there costs a task, and a turn of the event loop, per
                     # message. The pending limit it guards (4,000) is far above what one call sends.
                     futures.append(
@@ -135,6 +152,7 @@ class Bus:
                     )
             except Exception as exc:  # the rest were never sent; what was sent may still be acknowledged
                 not_sent = exc
+                self._release_orphaned_slots(futures)
             if futures:
                 await asyncio.wait(futures, timeout=timeout)
             acknowledged = self._acknowledged_prefix(futures)
@@ -144,14 +162,40 @@ class Bus:
             if len(acknowledged) < len(futures):
                 future = futures[len(acknowledged)]
                 why = repr(future.exception()) if future.done() and not future.cancelled() else "timed out"
-            else:
+                self._report_broken_order(failed, messages[len(acknowledged) + 1:], futures[len(acknowledged) + 1:])
+            elif not_sent is not None:
                 why = repr(not_sent)
+            else:
+                why = f"{len(failed.payload)} bytes, over NATS's limit of {limit}; not sent"
             raise PublishFailed(
                 f"publish of {failed.msg_id} to {failed.subject} not acknowledged: {why}", acknowledged
             ) from not_sent
         finally:
             for future in futures:
                 future.cancel()  # releases nats-py's pending slot of any still waiting; a no-op on the others
+
+    def _release_orphaned_slots(self, ours: list[asyncio.Future[Any]]) -> None:
+        """nats-py's `publish_async` registers its future, taking one of 4,000 pending slots, before it sends; if
+        the send raises, that future is never handed back and its slot would stay taken for good. Cancel it."""
+        registered = getattr(self.js, "_publish_async_futures", None)
+        if not isinstance(registered, dict):
+            return
+        mine = {id(f) for f in ours}
+        for future in list(registered.values()):
+            if id(future) not in mine and not future.done():
+                future.cancel()
+
+    @staticmethod
+    def _report_broken_order(
+        refused: Outgoing, later: Sequence[Outgoing], futures: Sequence[asyncio.Future[Any]]
+    ) -> None:
+        stored = [m.msg_id for m, f in zip(later, futures, strict=False)
+                  if f.done() and not f.cancelled() and f.exception() is None]
+        if stored:
+            log.error(
+                "stream order broken: JetStream refused %s (%s) but stored %d later message(s) (%s); its retry "
+                "will land after them", refused.msg_id, refused.subject, len(stored), ", ".join(stored[:5]),
+            )
 
     @staticmethod
     def _acknowledged_prefix(futures: Sequence[asyncio.Future[Any]]) -> list[int]:

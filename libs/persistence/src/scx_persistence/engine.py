@@ -38,7 +38,8 @@ def create_engine(url: str, *, echo: bool = False, for_reads: bool = False) -> A
             _configure_sqlite(engine, busy_timeout_ms=30_000)
             return read_only(engine)
         engine = create_async_engine(
-            parsed, echo=echo, async_creator=inline_creator(parsed), pool_timeout=60, pool_size=1, max_overflow=0
+            parsed, echo=echo, async_creator=inline_creator(parsed, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS),
+            pool_timeout=60, pool_size=1, max_overflow=0,
         )
         _configure_sqlite(engine, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS)
         return engine

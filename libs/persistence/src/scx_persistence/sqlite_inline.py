@@ -61,10 +61,10 @@ class InlineConnection(aiosqlite.Connection):
         return self._connect().__await__()
 
 
-def inline_creator(url: URL) -> Callable[[], Any]:
+def inline_creator(url: URL, *, busy_timeout_ms: int = INLINE_BUSY_TIMEOUT_MS) -> Callable[[], Any]:
     """The `async_creator` for an engine whose connections run inline; the URL's options apply as usual."""
     args, options = SQLiteDialect_aiosqlite().create_connect_args(url)
-    kwargs: dict[str, Any] = {**options, "check_same_thread": False, "timeout": INLINE_BUSY_TIMEOUT_MS / 1000}
+    kwargs: dict[str, Any] = {**options, "check_same_thread": False, "timeout": busy_timeout_ms / 1000}
 
     async def connect() -> InlineConnection:
         def connector() -> sqlite3.Connection:
