@@ -12,7 +12,6 @@ explicit UPDATE of `save_referral` or `save_allocation`. The read model's handle
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,22 +39,38 @@ known_subcontracts = cast(Table, KnownSubcontract.__table__)
 M = TypeVar("M")
 
 
-@functools.cache
+_built: dict[tuple[object, ...], Any] = {}  # statements by what they were built from; a few dozen at most
+
+
 def _select_by(table: Table, *columns: str, for_update: bool = False) -> Select[Any]:
     """SELECT * FROM table WHERE each named column = :that_column."""
-    query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
-    return query.with_for_update() if for_update else query
+    key = ("select", table, columns, for_update)
+    if key not in _built:
+        query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
+        _built[key] = query.with_for_update() if for_update else query
+    statement: Select[Any] = _built[key]
+    return statement
 
 
-@functools.cache
 def _insert_into(table: Table) -> Insert:
-    return insert(table)
+    key = ("insert", table)
+    if key not in _built:
+        _built[key] = insert(table)
+    statement: Insert = _built[key]
+    return statement
 
 
-@functools.cache
-def _update_by(table: Table, key: str, columns: frozenset[str]) -> Update:
-    """UPDATE table SET each named column = :v_column WHERE key = :b_key."""
-    return update(table).where(table.c[key] == bindparam("b_key")).values({c: bindparam(f"v_{c}") for c in columns})
+def _update_by(table: Table, key_column: str, columns: frozenset[str]) -> Update:
+    """UPDATE table SET each named column = :v_column WHERE key_column = :b_key."""
+    key = ("update", table, key_column, columns)
+    if key not in _built:
+        _built[key] = (
+            update(table)
+            .where(table.c[key_column] == bindparam("b_key"))
+            .values({c: bindparam(f"v_{c}") for c in columns})
+        )
+    statement: Update = _built[key]
+    return statement
 
 
 async def _all(session: AsyncSession, model: type[M], query: Executable, **params: Any) -> list[M]:
