@@ -3,6 +3,7 @@ import asyncio
 import pytest
 
 from scx_messaging import Bus, BusSettings, Outgoing, PublishFailed, connect
+from scx_messaging.bus import _chunks
 from scx_testing import read_stream
 
 
@@ -149,3 +150,16 @@ async def test_a_send_that_raises_midway_leaves_no_pending_slot_taken(bus, monke
     assert "ConnectionResetError" in str(failure.value)
     assert bus.js.publish_async_pending() == 0
     assert bus.js._publish_async_pending_semaphore._value == 4000  # every slot free again
+
+
+async def test_publish_many_sends_a_large_batch_in_acknowledged_chunks_in_order(bus):
+    big = b"y" * 100_000  # 30 of these are about 3 MB: more than nats-py buffers before it must flush
+    messages = [Outgoing(f"scx.test.chunk.{n}", big, msg_id=f"chunk-{n}") for n in range(30)]
+    sequences = await bus.publish_many(messages)
+    assert sequences == list(range(sequences[0], sequences[0] + 30))
+    assert [m.subject for m in await read_stream(bus)] == [m.subject for m in messages]
+
+
+def test_chunks_keep_order_and_put_an_oversized_message_alone():
+    messages = [Outgoing("s", b"x" * n, msg_id=str(i)) for i, n in enumerate([3, 3, 5, 1, 9, 2])]
+    assert [[m.msg_id for m in c] for c in _chunks(messages, 6)] == [["0", "1"], ["2", "3"], ["4"], ["5"]]

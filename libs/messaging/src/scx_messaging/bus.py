@@ -29,6 +29,21 @@ class BusSettings:
 
 # Room for the Nats-Msg-Id header and the protocol line on top of a payload, within the server's max_payload.
 _HEADER_ROOM = 256
+# What publish_many sends before waiting for acknowledgements: well under nats-py's 2 MB pending buffer.
+_CHUNK_BYTES = 512 * 1024
+
+
+def _chunks(messages: Sequence[Outgoing], most_bytes: int) -> list[list[Outgoing]]:
+    """Consecutive runs of messages of at most `most_bytes` in all (a larger message goes alone)."""
+    chunks: list[list[Outgoing]] = []
+    size = 0
+    for m in messages:
+        if not chunks or size + len(m.payload) > most_bytes:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(m)
+        size += len(m.payload)
+    return chunks
 
 
 class PublishFailed(RuntimeError):
@@ -131,7 +146,20 @@ class Bus:
         one, its retry would land after it and the stream would be out of order. JetStream can still refuse one
         message and store the next (a cluster changing leaders between the two); that is logged as an error
         naming both, since consumers then see them out of order.
+
+        Messages go in chunks of at most `_CHUNK_BYTES`, each acknowledged before the next is sent: nats-py
+        flushes, and so waits, in the middle of a send once 2 MB are pending, and a connection lost in that
+        wait could drop part of a chunk while its tail, buffered, went out after the reconnect.
         """
+        sequences: list[int] = []
+        for chunk in _chunks(messages, _CHUNK_BYTES):
+            try:
+                sequences += await self._publish_pipelined(chunk)
+            except PublishFailed as exc:
+                raise PublishFailed(str(exc), sequences + exc.acknowledged) from exc
+        return sequences
+
+    async def _publish_pipelined(self, messages: Sequence[Outgoing]) -> list[int]:
         if not self.nc.is_connected:
             raise PublishFailed("not acknowledged: not connected to NATS, so nothing was sent")
         limit = self.nc.max_payload - _HEADER_ROOM
