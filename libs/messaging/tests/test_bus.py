@@ -161,5 +161,29 @@ async def test_publish_many_sends_a_large_batch_in_acknowledged_chunks_in_order(
 
 
 def test_chunks_keep_order_and_put_an_oversized_message_alone():
+    # On the wire each is its payload plus 102 bytes (subject, id, protocol): 105, 105, 107, 103, 111, 104.
     messages = [Outgoing("s", b"x" * n, msg_id=str(i)) for i, n in enumerate([3, 3, 5, 1, 9, 2])]
-    assert [[m.msg_id for m in c] for c in _chunks(messages, 6)] == [["0", "1"], ["2", "3"], ["4"], ["5"]]
+    chunks = _chunks(messages, most_bytes=210, most_messages=100)
+    assert [[m.msg_id for m in c] for c in chunks] == [["0", "1"], ["2", "3"], ["4"], ["5"]]
+    chunks = _chunks(messages[:5], most_bytes=10_000, most_messages=2)
+    assert [[m.msg_id for m in c] for c in chunks] == [["0", "1"], ["2", "3"], ["4"]]
+
+
+async def test_concurrent_callers_take_turns_and_one_failure_is_not_the_others(bus, monkeypatch):
+    real_publish, calls = bus.nc.publish, []
+
+    async def publish_failing_on_the_fifth(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 5:
+            raise ConnectionResetError("the socket went away")
+        return await real_publish(*args, **kwargs)
+
+    await bus.publish_many([Outgoing("scx.test.turns.warm", b"w", msg_id="turns-warm")])
+    calls.clear()
+    monkeypatch.setattr(bus.nc, "publish", publish_failing_on_the_fifth)
+    first = [Outgoing(f"scx.test.turns.a{n}", b"a", msg_id=f"turns-a{n}") for n in range(3)]
+    second = [Outgoing(f"scx.test.turns.b{n}", b"b", msg_id=f"turns-b{n}") for n in range(3)]
+    results = await asyncio.gather(bus.publish_many(first), bus.publish_many(second), return_exceptions=True)
+    assert isinstance(results[0], list) and len(results[0]) == 3  # untouched by the other's failure
+    assert isinstance(results[1], PublishFailed) and len(results[1].acknowledged) == 1
+    assert bus.js.publish_async_pending() == 0

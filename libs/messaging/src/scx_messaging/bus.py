@@ -29,20 +29,28 @@ class BusSettings:
 
 # Room for the Nats-Msg-Id header and the protocol line on top of a payload, within the server's max_payload.
 _HEADER_ROOM = 256
-# What publish_many sends before waiting for acknowledgements: well under nats-py's 2 MB pending buffer.
+# What publish_many sends before waiting for acknowledgements: well under nats-py's 2 MB pending buffer and
+# its 4,000 publishes awaiting acknowledgement.
 _CHUNK_BYTES = 512 * 1024
+_CHUNK_MESSAGES = 1_000
+_PROTOCOL_BYTES = 100  # the HPUB line and header block around each message's subject, id and payload
 
 
-def _chunks(messages: Sequence[Outgoing], most_bytes: int) -> list[list[Outgoing]]:
-    """Consecutive runs of messages of at most `most_bytes` in all (a larger message goes alone)."""
+def _wire_size(m: Outgoing) -> int:
+    return len(m.payload) + len(m.subject) + len(m.msg_id) + _PROTOCOL_BYTES
+
+
+def _chunks(messages: Sequence[Outgoing], *, most_bytes: int, most_messages: int) -> list[list[Outgoing]]:
+    """Consecutive runs of at most `most_messages` messages and `most_bytes` on the wire (a larger message goes
+    alone)."""
     chunks: list[list[Outgoing]] = []
     size = 0
     for m in messages:
-        if not chunks or size + len(m.payload) > most_bytes:
+        if not chunks or size + _wire_size(m) > most_bytes or len(chunks[-1]) >= most_messages:
             chunks.append([])
             size = 0
         chunks[-1].append(m)
-        size += len(m.payload)
+        size += _wire_size(m)
     return chunks
 
 
@@ -89,6 +97,7 @@ class Bus:
         self.nc = nc
         self.js: JetStreamContext = nc.jetstream(timeout=settings.publish_timeout_seconds)
         self.settings = settings
+        self._publishing = asyncio.Lock()
 
     @property
     def connected(self) -> bool:
@@ -147,16 +156,19 @@ class Bus:
         message and store the next (a cluster changing leaders between the two); that is logged as an error
         naming both, since consumers then see them out of order.
 
-        Messages go in chunks of at most `_CHUNK_BYTES`, each acknowledged before the next is sent: nats-py
-        flushes, and so waits, in the middle of a send once 2 MB are pending, and a connection lost in that
-        wait could drop part of a chunk while its tail, buffered, went out after the reconnect.
+        Messages go in chunks (at most `_CHUNK_BYTES` and `_CHUNK_MESSAGES`), each acknowledged before the next
+        is sent, so that a send never waits in the middle of a chunk: nats-py flushes, and so waits, once 2 MB
+        are pending, and it holds back a publish once 4,000 await their acknowledgements. A connection lost in
+        such a wait could drop part of a chunk while its buffered tail went out after the reconnect. Calls on
+        one Bus take turns.
         """
         sequences: list[int] = []
-        for chunk in _chunks(messages, _CHUNK_BYTES):
-            try:
-                sequences += await self._publish_pipelined(chunk)
-            except PublishFailed as exc:
-                raise PublishFailed(str(exc), sequences + exc.acknowledged) from exc
+        async with self._publishing:  # one caller's batch at a time: its failure handling is its own
+            for chunk in _chunks(messages, most_bytes=_CHUNK_BYTES, most_messages=_CHUNK_MESSAGES):
+                try:
+                    sequences += await self._publish_pipelined(chunk)
+                except PublishFailed as exc:
+                    raise PublishFailed(str(exc), sequences + exc.acknowledged) from exc
         return sequences
 
     async def _publish_pipelined(self, messages: Sequence[Outgoing]) -> list[int]:
@@ -189,8 +201,16 @@ class Bus:
             failed = messages[len(acknowledged)]
             if len(acknowledged) < len(futures):
                 future = futures[len(acknowledged)]
-                why = repr(future.exception()) if future.done() and not future.cancelled() else "timed out"
-                self._report_broken_order(failed, messages[len(acknowledged) + 1:], futures[len(acknowledged) + 1:])
+                if future.cancelled():
+                    why = "cancelled"
+                elif not future.done():
+                    why = f"no acknowledgement within {timeout:g} s"
+                else:
+                    why = repr(future.exception())
+                    # Refused outright (a timed-out message may have been stored, and its retry is then dropped).
+                    self._report_broken_order(
+                        failed, messages[len(acknowledged) + 1:], futures[len(acknowledged) + 1:]
+                    )
             elif not_sent is not None:
                 why = repr(not_sent)
             else:
