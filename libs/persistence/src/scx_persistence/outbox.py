@@ -212,20 +212,19 @@ class OutboxRelay:
         if not rows:
             self._in_order_upto = int(last or 0)  # everything up to the newest row is published
             return 0
+        failure: PublishFailed | None = None
         try:
             sequences = await self.bus.publish_many([Outgoing(r.subject, r.payload.encode(), r.event_id) for r in rows])
         except PublishFailed as exc:
-            self._in_order_upto = None
-            sent = [(r.position, r.event_id, q) for r, q in zip(rows, exc.acknowledged, strict=False)]
-            await self._mark(sent)
-            await self._record_failure(rows[len(sent)].position, str(exc))
-            for _, event_id, _ in sent:
-                await self.after_publish(event_id)
-            raise
-        sent = [(r.position, r.event_id, q) for r, q in zip(rows, sequences, strict=True)]
+            sequences, failure = exc.acknowledged, exc  # the acknowledged prefix is published all the same
+        sent = [(r.position, r.event_id, q) for r, q in zip(rows, sequences, strict=False)]
         for _, event_id, _ in sent:
             await self.after_publish(event_id)
         await self._mark(sent)
+        if failure is not None:
+            self._in_order_upto = None
+            await self._record_failure(rows[len(sent)].position, str(failure))
+            raise failure
         # Rows come lowest position first, and SQLite commits in position order: a short batch reached the end.
         self._in_order_upto = rows[-1].position if len(rows) < self.batch_size and not self._postgres else None
         return len(sent)
