@@ -8,9 +8,11 @@ from nats.aio.msg import Msg
 
 from scx_contracts import Envelope
 from scx_contracts.context import causation_id, correlation_id
+from scx_contracts.subcontracts import ContractAwarded
 from scx_messaging import Bus, Delivery, DurableConsumer, Outcome
 from scx_persistence.inbox import CannotApply, InboxProcessor, MissingPredecessor
 from scx_persistence.outbox import OutboxRelay
+from scx_persistence.subscriptions import Subscriptions, on
 from scx_persistence.tables import inbox
 from scx_testing import eventually, example_envelope, read_stream, running
 
@@ -44,12 +46,16 @@ class Recording:
         return outcome
 
 
+def inbox_for(db, handler, kind: type[InboxProcessor] = InboxProcessor) -> InboxProcessor:
+    return kind(db.uow_factory, consumer=CONSUMER, subscriptions=Subscriptions(on(ContractAwarded, handler)))
+
+
 @pytest.fixture
 def processor(db) -> InboxProcessor:
     async def apply_contract(uow, envelope, data) -> None:
         await db.add_effect(uow, envelope.event_id, data.contract_id)
 
-    return InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": apply_contract})
+    return inbox_for(db, apply_contract)
 
 
 def consumer(bus: Bus, process, **options) -> DurableConsumer:
@@ -87,7 +93,7 @@ async def test_the_handler_runs_with_the_event_as_cause(db):
     async def handler(uow, envelope, data) -> None:
         seen.append((correlation_id.get(), causation_id.get()))
 
-    processor = InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler)
     event = contract_awarded(correlation_id="corr-1")
 
     await processor(delivery_of(event))
@@ -99,7 +105,7 @@ async def test_events_a_handler_causes_commit_with_its_inbox_record(db):
     async def handler(uow, envelope, data) -> None:
         uow.record(example_envelope("organisation.registered", causation_id=causation_id.get()))
 
-    processor = InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler)
     event = contract_awarded()
 
     await processor(delivery_of(event))
@@ -114,7 +120,7 @@ async def test_a_failing_handler_leaves_no_effect_and_no_inbox_record(db):
         await db.add_effect(uow, envelope.event_id, "half done")
         raise RuntimeError("read model unavailable")
 
-    processor = InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler)
 
     with pytest.raises(RuntimeError, match="read model unavailable"):
         await processor(delivery_of(contract_awarded()))
@@ -130,7 +136,7 @@ async def test_a_missing_predecessor_waits_then_gives_up_on_the_last_delivery(db
     async def handler(uow, envelope, data) -> None:
         raise MissingPredecessor("no contract.awarded for prime-1 yet")
 
-    processor = InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler)
     event = contract_awarded()
 
     assert await processor(delivery_of(event)) is Outcome.RETRY
@@ -145,7 +151,7 @@ async def test_an_event_that_cannot_apply_is_dead_lettered_at_once(db):
     async def handler(uow, envelope, data) -> None:
         raise CannotApply("contract-1 is already awarded to another prime")
 
-    processor = InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler)
 
     assert await processor(delivery_of(contract_awarded())) is Outcome.DEAD_LETTER
     [letter] = await db.dead_letters()
@@ -183,7 +189,7 @@ async def test_replicas_applying_the_same_event_at_once_apply_it_once(db, backen
             await asyncio.wait_for(both_inside.wait(), timeout=5)
 
     replicas = [
-        InboxProcessor(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler}) for _ in range(2)
+        inbox_for(db, handler) for _ in range(2)
     ]
     event = contract_awarded()
 
@@ -287,7 +293,7 @@ async def test_a_dead_letter_that_cannot_be_written_is_retried_and_shouted_about
     async def handler(uow, envelope, data):
         raise CannotApply("contradicts the registry")
 
-    processor = DeadLettersUnwritable(db.uow_factory, consumer=CONSUMER, subscriptions={"contract.awarded": handler})
+    processor = inbox_for(db, handler, DeadLettersUnwritable)
     event = contract_awarded()
 
     assert await processor(delivery_of(event, attempt=1)) is Outcome.RETRY  # the record is tried again

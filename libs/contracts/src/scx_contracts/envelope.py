@@ -23,6 +23,11 @@ def subject_for(event_type: str, version: int) -> str:
     return f"{SUBJECT_ROOT}.{event_type}.v{version}"
 
 
+def subject_filter(event_type: str) -> str:
+    """The subject filter matching every version of one event type."""
+    return f"{SUBJECT_ROOT}.{event_type}.>"
+
+
 class Actor(BaseModel):
     """Who caused the event: an organisation, acting in a role, through a user (or a service)."""
 

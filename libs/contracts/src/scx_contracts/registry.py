@@ -28,10 +28,10 @@ class EventRegistry:
     """Maps (type, version) to the pydantic model of its data, and holds the upcasters between versions."""
 
     def __init__(self) -> None:
-        self._models: dict[tuple[str, int], type[BaseModel]] = {}
+        self._models: dict[tuple[str, int], type[EventData]] = {}
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
 
-    def register(self, event_type: str, version: int, model: type[BaseModel]) -> None:
+    def register(self, event_type: str, version: int, model: type[EventData]) -> None:
         key = (event_type, version)
         if key in self._models and self._models[key] is not model:
             raise ValueError(f"event {event_type} v{version} is registered twice")
@@ -40,7 +40,7 @@ class EventRegistry:
     def register_upcaster(self, event_type: str, from_version: int, upcaster: Upcaster) -> None:
         self._upcasters[(event_type, from_version)] = upcaster
 
-    def model_for(self, event_type: str, version: int) -> type[BaseModel]:
+    def model_for(self, event_type: str, version: int) -> type[EventData]:
         try:
             return self._models[(event_type, version)]
         except KeyError:
@@ -52,7 +52,7 @@ class EventRegistry:
             raise UnknownEventType(f"no schema for event {event_type}")
         return max(versions)
 
-    def items(self) -> list[tuple[tuple[str, int], type[BaseModel]]]:
+    def items(self) -> list[tuple[tuple[str, int], type[EventData]]]:
         return sorted(self._models.items())
 
     def upcast(self, envelope: Envelope) -> Envelope:
@@ -70,7 +70,7 @@ class EventRegistry:
             return envelope
         return envelope.model_copy(update={"data": data, "version": version})
 
-    def parse_data(self, envelope: Envelope) -> BaseModel:
+    def parse_data(self, envelope: Envelope) -> EventData:
         """Validate an envelope's data against its schema, upcasting first; raises if it does not fit."""
         current = self.upcast(envelope)
         return self.model_for(current.type, current.version).model_validate(current.data)

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from scx_contracts import REGISTRY, Envelope, UnknownEventType
 from scx_contracts.context import causation_id, correlation_id
+from scx_contracts.registry import EventData
 from scx_messaging import Delivery, Outcome
+from scx_persistence.subscriptions import Subscription, Subscriptions
 from scx_persistence.tables import dead_letters, inbox
-from scx_persistence.uow import UnitOfWork, UnitOfWorkFactory
+from scx_persistence.uow import UnitOfWorkFactory
 
 log = logging.getLogger("scx.inbox")
-
-Handler = Callable[[UnitOfWork, Envelope, BaseModel], Awaitable[None]]
-
 
 class MissingPredecessor(Exception):
     """The event refers to something this consumer has not seen yet: wait for it rather than guess."""
@@ -38,7 +36,7 @@ class InboxProcessor:
         uow_factory: UnitOfWorkFactory,
         *,
         consumer: str,
-        subscriptions: Mapping[str, Handler],
+        subscriptions: Subscriptions,
     ) -> None:
         self.uow_factory = uow_factory
         self.consumer = consumer
@@ -46,19 +44,22 @@ class InboxProcessor:
 
     @property
     def subjects(self) -> list[str]:
-        return [f"scx.{event_type}.>" for event_type in sorted(self.subscriptions)]
+        return self.subscriptions.subjects
 
     async def __call__(self, delivery: Delivery) -> Outcome:
         try:
             envelope = Envelope.model_validate_json(delivery.payload)
-            handler = self.subscriptions.get(envelope.type)
-            if handler is None:
+            subscription = self.subscriptions.get(envelope.type)
+            if subscription is None:
                 return Outcome.APPLIED  # not ours: a wider filter than needed, nothing to do
             data = REGISTRY.parse_data(envelope)
+            if not isinstance(data, subscription.event):
+                wanted = subscription.event.__name__
+                raise UnknownEventType(f"{envelope.type} v{envelope.version} does not read as {wanted}")
         except (ValidationError, UnknownEventType) as exc:
             return await self._give_up(delivery, None, f"unreadable event: {exc}")
         try:
-            return await self.apply(envelope, data, handler, delivery.stream_sequence)
+            return await self.apply(envelope, data, subscription, delivery.stream_sequence)
         except MissingPredecessor as exc:
             if delivery.last_delivery:
                 return await self._give_up(delivery, envelope.event_id, f"predecessor never arrived: {exc}")
@@ -86,7 +87,9 @@ class InboxProcessor:
             )
         return Outcome.DEAD_LETTER
 
-    async def apply(self, envelope: Envelope, data: BaseModel, handler: Handler, sequence: int | None) -> Outcome:
+    async def apply(
+        self, envelope: Envelope, data: EventData, subscription: Subscription[EventData], sequence: int | None
+    ) -> Outcome:
         # Whatever this event causes carries its correlation on, and names it as the cause.
         correlation_id.set(envelope.correlation_id)
         causation_id.set(envelope.event_id)
@@ -98,7 +101,7 @@ class InboxProcessor:
             )
             if seen is not None:
                 return Outcome.DUPLICATE
-            await handler(uow, envelope, data)
+            await subscription.handler(uow, envelope, data)
             try:
                 # The key is checked at this INSERT (PostgreSQL makes a concurrent one wait for ours), not at commit.
                 await uow.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scx_messaging import Bus, DurableConsumer, connect
 from scx_persistence import UnitOfWork, UnitOfWorkFactory, create_engine
-from scx_persistence.inbox import Handler, InboxProcessor
+from scx_persistence.inbox import InboxProcessor
 from scx_persistence.outbox import OutboxRelay
+from scx_persistence.subscriptions import Subscriptions
 from scx_servicekit.auth import TokenVerifier
 from scx_servicekit.logging import configure_logging
 from scx_servicekit.middleware import CorrelationIdMiddleware
@@ -51,7 +52,7 @@ def create_service_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter],
-    subscriptions: Mapping[str, Handler] | None = None,
+    subscriptions: Subscriptions | None = None,
     run_relay: bool = True,
     run_consumer: bool = True,
 ) -> FastAPI:

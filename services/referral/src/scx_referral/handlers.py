@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from scx_contracts import Envelope
 from scx_contracts.subcontracts import (
     ContractAwarded,
@@ -14,20 +12,19 @@ from scx_contracts.subcontracts import (
     SubcontractVaried,
 )
 from scx_persistence import UnitOfWork
-from scx_persistence.inbox import Handler, MissingPredecessor
+from scx_persistence.inbox import MissingPredecessor
+from scx_persistence.subscriptions import Subscriptions, on
 from scx_referral import repository
 from scx_referral.models import KnownContract, KnownOrganisation, KnownSubcontract
 
 
-async def organisation_registered(uow: UnitOfWork, _: Envelope, data: BaseModel) -> None:
-    assert isinstance(data, OrganisationRegistered)
+async def organisation_registered(uow: UnitOfWork, _: Envelope, data: OrganisationRegistered) -> None:
     known = await repository.get_known_organisation(uow.session, data.organisation_id)
     if known is None:
         uow.session.add(KnownOrganisation(organisation_id=data.organisation_id, name=data.name, kind=data.kind))
 
 
-async def contract_awarded(uow: UnitOfWork, _: Envelope, data: BaseModel) -> None:
-    assert isinstance(data, ContractAwarded)
+async def contract_awarded(uow: UnitOfWork, _: Envelope, data: ContractAwarded) -> None:
     if await repository.get_known_contract(uow.session, data.contract_id) is None:
         uow.session.add(KnownContract(
             contract_id=data.contract_id, prime_id=data.prime_id, contract_package_area=data.contract_package_area,
@@ -44,8 +41,7 @@ def _apply_terms(subcontract: KnownSubcontract, terms: SubcontractTerms) -> None
     subcontract.start_date, subcontract.end_date = terms.start_date, terms.end_date
 
 
-async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: BaseModel) -> None:
-    assert isinstance(data, SubcontractAgreed)
+async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgreed) -> None:
     if await repository.get_known_subcontract(uow.session, data.subcontract_id) is not None:
         return
     subcontract = KnownSubcontract(
@@ -56,8 +52,7 @@ async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: BaseModel) -> N
     uow.session.add(subcontract)
 
 
-async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: BaseModel) -> None:
-    assert isinstance(data, SubcontractVaried)
+async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVaried) -> None:
     subcontract = await repository.get_known_subcontract(uow.session, data.subcontract_id)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} varied before it was agreed")
@@ -69,18 +64,17 @@ async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: BaseModel) -> N
     subcontract.variation = data.variation
 
 
-async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: BaseModel) -> None:
-    assert isinstance(data, SubcontractEnded)
+async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: SubcontractEnded) -> None:
     subcontract = await repository.get_known_subcontract(uow.session, data.subcontract_id)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} ended before it was agreed")
     subcontract.ended_on = data.ended_on
 
 
-SUBSCRIPTIONS: dict[str, Handler] = {
-    "organisation.registered": organisation_registered,
-    "contract.awarded": contract_awarded,
-    "subcontract.agreed": subcontract_agreed,
-    "subcontract.varied": subcontract_varied,
-    "subcontract.ended": subcontract_ended,
-}
+SUBSCRIPTIONS = Subscriptions(
+    on(OrganisationRegistered, organisation_registered),
+    on(ContractAwarded, contract_awarded),
+    on(SubcontractAgreed, subcontract_agreed),
+    on(SubcontractVaried, subcontract_varied),
+    on(SubcontractEnded, subcontract_ended),
+)

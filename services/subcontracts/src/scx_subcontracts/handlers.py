@@ -1,8 +1,8 @@
 """Events the subcontracts service consumes. None yet: reconciliation of referrals, cases and claims
-against the registry arrives with those services. The mapping is the one place subscriptions are listed."""
+against the registry arrives with those services. This is the one place subscriptions are listed."""
 
 from __future__ import annotations
 
-from scx_persistence.inbox import Handler
+from scx_persistence.subscriptions import Subscriptions
 
-SUBSCRIPTIONS: dict[str, Handler] = {}
+SUBSCRIPTIONS = Subscriptions()
