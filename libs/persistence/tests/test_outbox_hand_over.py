@@ -12,7 +12,7 @@ import pytest
 
 from scx_contracts import Envelope
 from scx_messaging import Bus, Outgoing, PublishFailed
-from scx_persistence import UnitOfWork
+from scx_persistence import UncommittedWork, UnitOfWork
 from scx_persistence.outbox import OutboxRelay
 from scx_testing import eventually, example_envelope, read_events, read_stream, running
 
@@ -63,11 +63,12 @@ async def test_committed_events_are_published_in_order_without_reading_the_table
 async def test_a_rolled_back_transaction_hands_over_nothing(db, bus):
     relay = relay_for(db, bus)
     await caught_up(relay)
-    async with db.uow_factory() as uow:
-        await db.add_effect(uow, "x", "abandoned")
-        uow.record(event(1))
-        await uow.flush_events()
-        # leaves without commit: rolled back
+    with pytest.raises(UncommittedWork):
+        async with db.uow_factory() as uow:
+            await db.add_effect(uow, "x", "abandoned")
+            uow.record(event(1))
+            await uow.flush_events()
+            # leaves without commit: rolled back, and said loudly
     kept = event(2)
     await db.commit_events(kept)
 

@@ -2,6 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from scx_contracts import Envelope, UnknownEventType
+from scx_persistence import UncommittedWork
 from scx_testing import example_envelope
 
 
@@ -22,14 +23,22 @@ async def test_commit_writes_the_state_and_its_events_together(db):
     assert all(r.sent_at is None and r.attempts == 0 for r in rows)
 
 
-async def test_leaving_without_commit_rolls_back_the_state_and_the_events(db):
-    async with db.uow_factory() as uow:
-        await db.add_effect(uow, "e-1", "state")
-        uow.record(organisation_registered(1))
-        await uow.flush_events()  # written inside the transaction, so the rollback is what removes them
+async def test_leaving_without_commit_rolls_back_the_state_and_the_events_and_says_so(db):
+    with pytest.raises(UncommittedWork, match="1 recorded event"):
+        async with db.uow_factory() as uow:
+            await db.add_effect(uow, "e-1", "state")
+            uow.record(organisation_registered(1))
+            await uow.flush_events()  # written inside the transaction, so the rollback is what removes them
 
     assert await db.effects() == []
     assert await db.outbox() == []
+
+
+async def test_leaving_without_commit_having_recorded_nothing_is_a_quiet_rollback(db):
+    async with db.uow_factory() as uow:
+        await db.add_effect(uow, "e-1", "state")
+
+    assert await db.effects() == []
 
 
 async def test_an_exception_rolls_back_the_state_and_the_events(db):

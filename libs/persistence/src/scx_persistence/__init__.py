@@ -1,9 +1,10 @@
 from scx_persistence.engine import create_engine, is_postgres
 from scx_persistence.tables import NAMING_CONVENTION, messaging_metadata, new_metadata
-from scx_persistence.uow import UnitOfWork, UnitOfWorkFactory
+from scx_persistence.uow import UncommittedWork, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
     "NAMING_CONVENTION",
+    "UncommittedWork",
     "UnitOfWork",
     "UnitOfWorkFactory",
     "create_engine",

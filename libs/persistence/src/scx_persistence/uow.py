@@ -36,15 +36,26 @@ class HandedOver:
     state: str = "open"  # open | committed | abandoned
 
 
+class UncommittedWork(RuntimeError):
+    """A unit of work recorded events and ended without an error and without a commit: a bug, said loudly."""
+
+
 class UnitOfWork:
     def __init__(
-        self, session: AsyncSession, committed: asyncio.Event | None, hand_over: deque[HandedOver] | None = None
+        self,
+        session: AsyncSession,
+        committed: asyncio.Event | None,
+        hand_over: deque[HandedOver] | None = None,
+        *,
+        writable: bool = True,
     ) -> None:
         self.session = session
+        self.writable = writable
         self._committed_signal = committed
         self._hand_over = hand_over
         self._handed: list[HandedOver] = []
         self._events: list[Envelope] = []
+        self._uncommitted = 0  # events recorded since the last commit or rollback, flushed or not
         self.committed = False
 
     async def __aenter__(self) -> Self:
@@ -56,15 +67,21 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        forgotten = exc_type is None and not self.committed and self._uncommitted > 0
         if not self.committed:
             self._abandon()
             await self.session.rollback()
         await self.session.close()
+        if forgotten:
+            raise UncommittedWork(
+                f"{self._uncommitted} recorded event(s) and their changes were rolled back: nothing committed them"
+            )
 
     def record(self, envelope: Envelope) -> Envelope:
         """Queue an event to be written to the outbox with this transaction. Its data must fit its schema."""
         REGISTRY.model_for(envelope.type, envelope.version).model_validate(envelope.data)
         self._events.append(envelope)
+        self._uncommitted += 1
         return envelope
 
     @property
@@ -113,6 +130,7 @@ class UnitOfWork:
             self._abandon()
             raise
         self.committed = True
+        self._uncommitted = 0
         for handed in self._handed:
             handed.state = "committed"
         if self._committed_signal is not None:
@@ -120,6 +138,7 @@ class UnitOfWork:
 
     async def rollback(self) -> None:
         self._events.clear()
+        self._uncommitted = 0
         self._abandon()
         await self.session.rollback()
 
@@ -149,4 +168,4 @@ class UnitOfWorkFactory:
 
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (a GET): never holds SQLite's write lock."""
-        return UnitOfWork(self.read_only_sessionmaker(), None)
+        return UnitOfWork(self.read_only_sessionmaker(), None, writable=False)

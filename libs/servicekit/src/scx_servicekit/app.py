@@ -23,6 +23,7 @@ from scx_servicekit.auth import TokenVerifier
 from scx_servicekit.logging import configure_logging
 from scx_servicekit.middleware import CorrelationIdMiddleware
 from scx_servicekit.problems import MEDIA_TYPE, install_problem_handlers
+from scx_servicekit.routing import check_routes, service_router
 from scx_servicekit.settings import ServiceSettings
 
 log = logging.getLogger("scx.app")
@@ -121,6 +122,7 @@ def create_service_app(
     install_problem_handlers(app)
     app.include_router(health_router())
     for router in routers:
+        check_routes(router.routes)
         app.include_router(router)
     return app
 
@@ -131,7 +133,8 @@ def runtime_of(request: Request) -> ServiceRuntime:
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    """One transaction per request. Routes commit explicitly, before the response; anything else rolls back."""
+    """One transaction per request. Its route commits it when the endpoint returns (`routing.UnitOfWorkRoute`),
+    before the response is sent; an error rolls it back."""
     factory = runtime_of(request).uow_factory
     async with (factory.reading() if request.method in ("GET", "HEAD") else factory()) as uow:
         yield uow
@@ -141,7 +144,7 @@ UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
 def health_router() -> APIRouter:
-    router = APIRouter(tags=["health"])
+    router = service_router(tags=["health"])
 
     @router.get("/health", summary="Liveness: the process is up")
     async def health() -> dict[str, str]:

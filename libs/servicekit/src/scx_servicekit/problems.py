@@ -104,5 +104,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        problem = Problem(500, "internal-error", "Something went wrong on our side", "Nothing was changed.")
+        # The failure may come after the commit (in serialising the response): promise nothing about the effect.
+        problem = Problem(
+            500, "internal-error", "Something went wrong on our side",
+            "The request may or may not have taken effect. Check before retrying, or retry with the same "
+            "Idempotency-Key where the route accepts one.",
+        )
         return problem_response(problem, request)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +26,7 @@ from scx_referral.schemas import (
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
+from scx_servicekit.routing import service_router
 
 PROBLEMS = {
     401: {"description": "missing, expired or forged token"},
@@ -35,7 +36,7 @@ PROBLEMS = {
     422: {"description": "a field is wrong, or the supply chain does not allow it (the problem says why)"},
 }
 Paging = Annotated[PageRequest, Depends(page_request)]
-router = APIRouter(prefix="/referrals", tags=["referrals"], responses=PROBLEMS)  # type: ignore[arg-type]
+router = service_router(prefix="/referrals", tags=["referrals"], responses=PROBLEMS)
 
 
 async def vault(request: Request) -> NinoVault:  # async: FastAPI would run a plain function in a worker thread
@@ -68,7 +69,6 @@ async def refer_claimant(
     try:
         if idempotency_key is not None:
             await idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out, vault)
-        await uow.commit()
     except IntegrityError:
         # The same key raced us and won: answer as a retry would be answered.
         await uow.rollback()
@@ -139,7 +139,6 @@ async def start_referral(
 ) -> Response:
     """The prime takes the claimant onto its caseload (a start, or attachment)."""
     referral = await service.start_referral(uow, principal, referral_id, body)
-    await uow.commit()
     return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
 
 
@@ -149,7 +148,6 @@ async def reject_referral(
 ) -> Response:
     """The prime rejects an inappropriate referral before a start, with a coded reason."""
     referral = await service.reject_referral(uow, principal, referral_id, body)
-    await uow.commit()
     return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
 
 
@@ -159,7 +157,6 @@ async def allocate_referral(
 ) -> Response:
     """Allocate a started referral in-house or to a partner whose live subcontract and client group fit."""
     view = await service.allocate_referral(uow, principal, referral_id, body)
-    await uow.commit()
     return _json(service.referral_out(view, principal, vault))
 
 
@@ -169,7 +166,6 @@ async def reallocate_referral(
 ) -> Response:
     """Move an allocated referral to another partner or in-house, with a reason."""
     view = await service.reallocate_referral(uow, principal, referral_id, body)
-    await uow.commit()
     return _json(service.referral_out(view, principal, vault))
 
 
@@ -179,5 +175,4 @@ async def withdraw_referral(
 ) -> Response:
     """The prime or the referring JCP office withdraws the referral, with a coded reason."""
     view = await service.withdraw_referral(uow, principal, referral_id, body)
-    await uow.commit()
     return _json(service.referral_out(view, principal, vault))

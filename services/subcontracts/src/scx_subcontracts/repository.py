@@ -77,6 +77,7 @@ async def replace_profile(session: AsyncSession, rows: list[ProfileMonth]) -> No
             )
         )
     session.add_all(rows)
+    await session.flush()  # read back in the same transaction before the commit
 
 
 async def get_subcontract(

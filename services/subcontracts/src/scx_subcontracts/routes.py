@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import Depends, Query, Response, status
 
 from scx_contracts.subcontracts import MonthlyProfile, OrganisationKind, SupplyChainModel
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
+from scx_servicekit.routing import service_router
 from scx_subcontracts import service
 from scx_subcontracts.schemas import (
     AgreeSubcontract,
@@ -30,7 +31,7 @@ PROBLEMS = {
 }
 Paging = Annotated[PageRequest, Depends(page_request)]
 
-router = APIRouter(responses=PROBLEMS)  # type: ignore[arg-type]
+router = service_router(responses=PROBLEMS)
 
 
 @router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
@@ -39,7 +40,6 @@ async def register_organisation(
 ) -> OrganisationOut:
     """Register DWP, a JCP district, a prime provider or a supply-chain partner (DWP contract managers only)."""
     organisation = await service.register_organisation(uow, principal, body)
-    await uow.commit()
     response.headers["Location"] = f"/organisations/{organisation.organisation_id}"
     return OrganisationOut.model_validate(organisation)
 
@@ -61,7 +61,6 @@ async def get_organisation(organisation_id: str, principal: CurrentPrincipal, uo
 async def award_contract(body: AwardContract, principal: CurrentPrincipal, uow: UoW, response: Response) -> ContractOut:
     """DWP awards a prime a contract for a contract package area, optionally with its original monthly profile."""
     contract = await service.award_contract(uow, principal, body)
-    await uow.commit()
     response.headers["Location"] = f"/contracts/{contract.contract_id}"
     return ContractOut.model_validate(contract)
 
@@ -90,7 +89,6 @@ async def get_contract(contract_id: str, principal: CurrentPrincipal, uow: UoW) 
 async def set_profile(contract_id: str, body: SetProfile, principal: CurrentPrincipal, uow: UoW) -> ProfileOut:
     """Set a new revision of the monthly profile; earlier revisions are kept for comparison."""
     contract, revision = await service.set_profile(uow, principal, contract_id, body.months)
-    await uow.commit()
     revision, revisions, months = await service.get_profile(uow, principal, contract.contract_id, revision)
     return _profile_out(contract_id, revision, revisions, months)
 
@@ -121,7 +119,6 @@ async def agree_subcontract(
 ) -> SubcontractOut:
     """A prime agrees a subcontract with a partner under one of the four supply-chain models."""
     subcontract = await service.agree_subcontract(uow, principal, contract_id, body)
-    await uow.commit()
     response.headers["Location"] = f"/subcontracts/{subcontract.subcontract_id}"
     return service.subcontract_out(subcontract)
 
@@ -155,7 +152,6 @@ async def vary_subcontract(
 ) -> SubcontractOut:
     """Vary the terms of a live subcontract, with a reason; the full new terms replace the old."""
     subcontract = await service.vary_subcontract(uow, principal, subcontract_id, body)
-    await uow.commit()
     return service.subcontract_out(subcontract)
 
 
@@ -165,5 +161,4 @@ async def end_subcontract(
 ) -> SubcontractOut:
     """End a subcontract with a coded reason (e.g. the prime took the targets back in-house)."""
     subcontract = await service.end_subcontract(uow, principal, subcontract_id, body)
-    await uow.commit()
     return service.subcontract_out(subcontract)
