@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e libs/contracts -e libs/messaging -e libs/persistence -e libs/servicekit -e libs/cli -e libs/testing \
+PACKAGES := -e libs/contracts -e libs/messaging -e libs/persistence -e libs/servicekit -e libs/registry -e libs/cli -e libs/testing \
             -e services/subcontracts -e services/referral
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 PYTEST_ARGS ?=

@@ -1,7 +1,7 @@
 """Builders for the referral service's tests.
 
 The referral service knows contracts and subcontracts only from the subcontracts service's events, so the tests
-publish those events (`registry.py`) to the real nats-server the referral app consumes from, and wait (by
+publish those events (`scx_registry.testing`) to the real nats-server the referral app consumes from, and wait (by
 polling, never sleeping) until the referral service's inbox has applied every one of them.
 """
 
@@ -19,7 +19,8 @@ import httpx
 from scx_messaging import BusSettings, connect
 from scx_referral.app import create_app as create_referral_app
 from scx_referral.config import ReferralSettings
-from scx_referral.models import Base as ReferralBase
+from scx_referral.models import metadata as referral_metadata
+from scx_registry.testing import Registry
 from scx_servicekit import TokenIssuer
 from scx_testing import eventually
 
@@ -31,13 +32,12 @@ from scx_testing.api import problem as problem
 from scx_testing.api import serve
 from scx_testing.api import slug as slug
 
-from .registry import Registry
-
 SERVICES = Path(__file__).resolve().parents[2]
 REFERRAL_INI = SERVICES / "referral" / "alembic.ini"
 # The registry events the referral service's read model is fed by.
 READ_MODEL_EVENTS = {
-    "organisation.registered", "contract.awarded", "subcontract.agreed", "subcontract.varied", "subcontract.ended"
+    "organisation.registered", "contract.awarded", "contract.profile_set", "subcontract.agreed", "subcontract.varied",
+    "subcontract.ended",
 }
 
 issuer = TokenIssuer()
@@ -119,7 +119,7 @@ async def running_stack(referral_url: str, nats_url: str) -> AsyncIterator[Stack
     bus = await connect(BusSettings(servers=[nats_url], connect_timeout_seconds=5.0, name="registry-events"))
     try:
         await bus.ensure_stream()
-        async with serve(referral_app, ReferralBase.metadata) as referral:
+        async with serve(referral_app, referral_metadata) as referral:
             yield Stack(Registry(bus), referral)
     finally:
         await bus.close()

@@ -121,3 +121,25 @@ async def test_the_ni_number_is_stored_only_sealed(stack: Stack, chain: Chain) -
             assert spelling not in text, f"an NI number is stored in plain text: {spelling}"
     assert len(rows["referrals"]) == 4
     assert all(r["nino_sealed"] and r["claimant_ref"].startswith("clm_") for r in rows["referrals"])
+
+
+async def test_a_referral_with_an_idempotency_key_encrypts_its_ni_number_once(stack: Stack, chain: Chain) -> None:
+    vault = stack.referral.app.state.nino_vault
+    sealed: list[str] = []
+    seal = vault.seal
+
+    def counting_seal(value: str) -> str:
+        sealed.append(value)
+        return seal(value)
+
+    vault.seal = counting_seal
+    try:
+        headers = {**JCP, "Idempotency-Key": "seal-once"}
+        first = await stack.client.post("/referrals", json=referral_body(chain.contract_id, 31), headers=headers)
+        again = await stack.client.post("/referrals", json=referral_body(chain.contract_id, 31), headers=headers)
+    finally:
+        vault.seal = seal
+
+    assert first.status_code == again.status_code == 201
+    assert again.json()["national_insurance_number"] == first.json()["national_insurance_number"] == nino(31)
+    assert sealed == [nino(31)]  # the referral and its idempotency record share one ciphertext

@@ -20,8 +20,11 @@ def database_url(default: str) -> str:
     return str(given or default)
 
 
-def run(service_metadata: MetaData, default_url: str) -> None:
-    targets: Sequence[MetaData] = [service_metadata, messaging_metadata]
+def run(service_metadata: MetaData | Sequence[MetaData], default_url: str) -> None:
+    """Migrate the service's own tables (one MetaData, or several when it includes a library's, such as the
+    registry read model's) together with the messaging tables."""
+    own = [service_metadata] if isinstance(service_metadata, MetaData) else list(service_metadata)
+    targets: Sequence[MetaData] = [*own, messaging_metadata]
     url = database_url(default_url)
 
     def do_run(connection: Connection) -> None:

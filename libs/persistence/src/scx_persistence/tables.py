@@ -1,4 +1,4 @@
-"""The tables every service has beside its own: outbox, inbox and dead letters.
+"""The tables every service has beside its own: outbox, inbox, dead letters and idempotency records.
 
 They live in their own MetaData so that each service's Alembic environment can target
 `[service_metadata, messaging_metadata]` and migrate them with the rest of its schema.
@@ -7,6 +7,7 @@ They live in their own MetaData so that each service's Alembic environment can t
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     Integer,
@@ -76,4 +77,16 @@ dead_letters = Table(
     UniqueConstraint("consumer", "stream_sequence"),
 )
 
-__all__ = ["dead_letters", "inbox", "messaging_metadata", "new_metadata", "outbox"]
+# The first response to a POST sent with an Idempotency-Key, replayed to any retry (scx_servicekit.idempotency).
+idempotency_records = Table(
+    "idempotency_records",
+    messaging_metadata,
+    Column("organisation_id", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+__all__ = ["dead_letters", "idempotency_records", "inbox", "messaging_metadata", "new_metadata", "outbox"]

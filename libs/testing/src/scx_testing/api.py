@@ -22,7 +22,7 @@ from sqlalchemy import MetaData, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scx_contracts import catalogue
-from scx_persistence.tables import inbox, outbox
+from scx_persistence.tables import idempotency_records, inbox, outbox
 from scx_servicekit import TokenIssuer
 from scx_servicekit.settings import DEV_JWT_SECRET
 
@@ -43,8 +43,8 @@ class ServiceProbe:
         return engine
 
     async def counts(self) -> dict[str, int]:
-        """Rows in each of the service's own tables and its outbox."""
-        tables = [*self.metadata.sorted_tables, outbox]
+        """Rows in each of the service's own tables, its outbox and its idempotency records."""
+        tables = [*self.metadata.sorted_tables, outbox, idempotency_records]
         async with self.engine.connect() as conn:
             return {t.name: int(await conn.scalar(select(func.count()).select_from(t)) or 0) for t in tables}
 
@@ -53,7 +53,7 @@ class ServiceProbe:
         async with self.engine.connect() as conn:
             return {
                 t.name: [dict(r._mapping) for r in (await conn.execute(select(t))).all()]
-                for t in [*self.metadata.sorted_tables, outbox, inbox]
+                for t in [*self.metadata.sorted_tables, outbox, inbox, idempotency_records]
             }
 
     async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:

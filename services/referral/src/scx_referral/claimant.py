@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from typing import Any
 
 from cryptography.fernet import Fernet
 
@@ -56,3 +57,23 @@ class NinoVault:
 
     def ref(self, nino: str) -> str:
         return claimant_ref(nino, self._ref_key)
+
+
+NINO = "national_insurance_number"
+
+
+class NinoSealing:
+    """The NI number in an `Idempotency-Key` record: in the request's hash as its pseudonym, in the stored
+    response only sealed (scx_servicekit.idempotency)."""
+
+    def __init__(self, vault: NinoVault) -> None:
+        self.vault = vault
+
+    def fingerprint(self, body: dict[str, Any]) -> dict[str, Any]:
+        return {**body, NINO: self.vault.ref(body[NINO])} if NINO in body else body
+
+    def seal(self, response: dict[str, Any]) -> dict[str, Any]:
+        return {**response, NINO: self.vault.seal(response[NINO])} if NINO in response else response
+
+    def open(self, stored: dict[str, Any]) -> dict[str, Any]:
+        return {**stored, NINO: self.vault.open(stored[NINO])} if NINO in stored else stored

@@ -1,122 +1,111 @@
+"""The referral service's tables and their records (ADR 0013). The registry's read model lives in `scx_registry`,
+the idempotency records in the service kit's tables."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table, Text
 
 from scx_persistence import new_metadata
 from scx_persistence.types import UtcDateTime
 
+metadata = new_metadata()
 
-class Base(DeclarativeBase):
-    metadata = new_metadata()
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("referral_id", String(36), primary_key=True),
+    Column("contract_id", String(36), nullable=False, index=True),
+    Column("prime_id", String(64), nullable=False),
+    Column("referrer_id", String(64), nullable=False, index=True),
+    Column("claimant_ref", String(40), nullable=False, index=True),
+    Column("nino_sealed", Text, nullable=False),
+    Column("benefit_type", String(4), nullable=False),
+    Column("payment_group", Integer, nullable=False),
+    Column("mandatory", Boolean, nullable=False),
+    Column("needs", JSON, nullable=False),
+    Column("postcode_district", String(4), nullable=False),
+    Column("referral_date", Date, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("started_on", Date, nullable=True),
+    Column("rejection_reason", String(40), nullable=True),
+    Column("rejection_note", Text, nullable=True),
+    Column("withdrawal_reason", String(40), nullable=True),
+    Column("withdrawal_note", Text, nullable=True),
+    Column("withdrawn_on", Date, nullable=True),
+    Column("current_allocation_id", String(36), nullable=True),
+    Column("current_partner_id", String(64), nullable=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_referrals_prime_status", "prime_id", "status"),
+    Index("ix_referrals_current_partner", "current_partner_id"),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("allocation_id", String(36), primary_key=True),
+    Column("referral_id", String(36), nullable=False, index=True),
+    Column("delivery", String(16), nullable=False),
+    Column("partner_id", String(64), nullable=True),
+    Column("subcontract_id", String(36), nullable=True),
+    Column("supply_chain_model", String(16), nullable=True),
+    Column("service", String(100), nullable=True),
+    Column("allocated_on", Date, nullable=False),
+    Column("allocated_at", UtcDateTime, nullable=False),
+    Column("allocated_by", String(100), nullable=False),
+    Column("ended_at", UtcDateTime, nullable=True),
+    Column("end_reason", String(40), nullable=True),
+    Column("end_note", Text, nullable=True),
+    Index("ix_allocations_subcontract_month", "subcontract_id", "allocated_on"),
+)
 
 
-class Referral(Base):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referral:
     """One claimant's referral by JCP to a prime's contract: the journey every later event belongs to."""
 
-    __tablename__ = "referrals"
-    __table_args__ = (
-        Index("ix_referrals_prime_status", "prime_id", "status"),
-        Index("ix_referrals_current_partner", "current_partner_id"),
-    )
-
-    referral_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    contract_id: Mapped[str] = mapped_column(String(36), index=True)
-    prime_id: Mapped[str] = mapped_column(String(64))
-    referrer_id: Mapped[str] = mapped_column(String(64), index=True)
-    claimant_ref: Mapped[str] = mapped_column(String(40), index=True)
-    nino_sealed: Mapped[str] = mapped_column(Text)
-    benefit_type: Mapped[str] = mapped_column(String(4))
-    payment_group: Mapped[int] = mapped_column(Integer)
-    mandatory: Mapped[bool] = mapped_column(Boolean)
-    needs: Mapped[list[str]] = mapped_column(JSON)
-    postcode_district: Mapped[str] = mapped_column(String(4))
-    referral_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16))
-    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    rejection_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    rejection_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    withdrawal_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    withdrawal_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-    withdrawn_on: Mapped[date | None] = mapped_column(Date, nullable=True)
-    current_allocation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    current_partner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    referral_id: str
+    contract_id: str
+    prime_id: str
+    referrer_id: str
+    claimant_ref: str
+    nino_sealed: str
+    benefit_type: str
+    payment_group: int
+    mandatory: bool
+    needs: list[str]
+    postcode_district: str
+    referral_date: date
+    status: str
+    started_on: date | None = None
+    rejection_reason: str | None = None
+    rejection_note: str | None = None
+    withdrawal_reason: str | None = None
+    withdrawal_note: str | None = None
+    withdrawn_on: date | None = None
+    current_allocation_id: str | None = None
+    current_partner_id: str | None = None
+    received_at: datetime
+    updated_at: datetime
 
 
-class Allocation(Base):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Allocation:
     """Who delivers for the referral: in-house or a partner, under which model; ended when re-allocated."""
 
-    __tablename__ = "allocations"
-    __table_args__ = (Index("ix_allocations_subcontract_month", "subcontract_id", "allocated_on"),)
-
-    allocation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    referral_id: Mapped[str] = mapped_column(String(36), index=True)
-    delivery: Mapped[str] = mapped_column(String(16))
-    partner_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    subcontract_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
-    supply_chain_model: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    service: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    allocated_on: Mapped[date] = mapped_column(Date)
-    allocated_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    allocated_by: Mapped[str] = mapped_column(String(100))
-    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    end_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    end_note: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class IdempotencyRecord(Base):
-    """The first response to a request sent with an Idempotency-Key, replayed to any retry of it."""
-
-    __tablename__ = "idempotency_records"
-
-    organisation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int] = mapped_column(Integer)
-    response: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-# The read model of the registry, fed only by subcontracts' events (never by its database or API).
-
-
-class KnownOrganisation(Base):
-    __tablename__ = "known_organisations"
-
-    organisation_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
-
-
-class KnownContract(Base):
-    __tablename__ = "known_contracts"
-
-    contract_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    prime_id: Mapped[str] = mapped_column(String(64), index=True)
-    contract_package_area: Mapped[str] = mapped_column(String(100))
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-
-
-class KnownSubcontract(Base):
-    __tablename__ = "known_subcontracts"
-    __table_args__ = (Index("ix_known_subcontracts_chain", "contract_id", "prime_id", "partner_id"),)
-
-    subcontract_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    contract_id: Mapped[str] = mapped_column(String(36))
-    prime_id: Mapped[str] = mapped_column(String(64))
-    partner_id: Mapped[str] = mapped_column(String(64))
-    model: Mapped[str] = mapped_column(String(16))
-    postcode_districts: Mapped[list[str]] = mapped_column(JSON)
-    health_conditions: Mapped[list[str]] = mapped_column(JSON)
-    services: Mapped[list[str]] = mapped_column(JSON)
-    monthly_capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[date] = mapped_column(Date)
-    variation: Mapped[int] = mapped_column(Integer)
-    ended_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    allocation_id: str
+    referral_id: str
+    delivery: str
+    partner_id: str | None
+    subcontract_id: str | None
+    supply_chain_model: str | None
+    service: str | None
+    allocated_on: date
+    allocated_at: datetime
+    allocated_by: str
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+    end_note: str | None = None

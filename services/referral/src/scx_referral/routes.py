@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Query, Request, Response, status
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from fastapi import Depends, Query, Request, Response, status
 
 from scx_contracts.referral import BenefitType
-from scx_referral import idempotency, service
-from scx_referral.claimant import NinoVault
-from scx_referral.models import IdempotencyRecord
+from scx_referral import access, service
+from scx_referral.claimant import NINO, NinoSealing, NinoVault
 from scx_referral.repository import ReferralFilter
 from scx_referral.schemas import (
     AllocateReferral,
@@ -23,8 +20,10 @@ from scx_referral.schemas import (
     StartReferral,
     WithdrawReferral,
 )
+from scx_servicekit import idempotency
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
+from scx_servicekit.idempotency import IdempotencyKey
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
 
@@ -49,50 +48,31 @@ Vault = Annotated[NinoVault, Depends(vault)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ReferralOut)
 async def refer_claimant(
-    body: ReferClaimant,
-    principal: CurrentPrincipal,
-    uow: UoW,
-    vault: Vault,
-    idempotency_key: Annotated[str | None, Header(description="retry-safe key: a retry returns the first response")]
-    = None,
+    body: ReferClaimant, principal: CurrentPrincipal, uow: UoW, vault: Vault, idempotency_key: IdempotencyKey = None
 ) -> Response:
     """JCP refers a claimant to a prime's contract. The NI number is validated, pseudonymised and encrypted."""
-    service.require_referrer(principal)  # before any replay: a replay shows the NI number
-    digest = idempotency.request_hash(body, vault)
-    if idempotency_key is not None:
-        idempotency.check_key(idempotency_key)
-        earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
-        if earlier is not None:
-            return _replayed(earlier, vault)
-    referral = await service.refer_claimant(uow, principal, body, vault)
-    out = service.referral_out(service.ReferralView(referral, None), principal, vault).model_dump(mode="json")
-    try:
-        if idempotency_key is not None:
-            await idempotency.remember(uow, principal, idempotency_key, digest, status.HTTP_201_CREATED, out, vault)
-    except IntegrityError:
-        # The same key raced us and won: answer as a retry would be answered.
-        await uow.rollback()
-        if idempotency_key is None:
-            raise
-        earlier = await idempotency.replay(uow, principal, idempotency_key, digest)
-        if earlier is None:
-            raise  # not the key race: a real constraint failure, answered as the 500 it is
-        return _replayed(earlier, vault)
-    location = f"/referrals/{out['referral_id']}"
-    return JSONResponse(out, status_code=status.HTTP_201_CREATED, headers={"Location": location})
+    access.require_referrer(principal)  # before any replay: a replay shows the NI number
+
+    async def refer() -> idempotency.Answer:
+        referral = await service.refer_claimant(uow, principal, command=body, vault=vault)
+        out = service.referral_out(service.ReferralView(referral), principal, vault).model_dump(mode="json")
+        return idempotency.Answer(
+            status.HTTP_201_CREATED, out, headers={"Location": _location(out)},
+            stored={**out, NINO: referral.nino_sealed},  # sealed once, for the referral and its record alike
+        )
+
+    return await idempotency.once(
+        uow, principal, idempotency_key, body, refer, sealing=NinoSealing(vault), location=_location
+    )
+
+
+def _location(out: dict[str, Any]) -> str:
+    return f"/referrals/{out['referral_id']}"
 
 
 def _json(body: ReferralOut) -> Response:
     """Serialised once, here: FastAPI would otherwise validate the model a second time on the way out."""
     return Response(body.model_dump_json(), media_type="application/json")
-
-
-def _replayed(earlier: IdempotencyRecord, vault: NinoVault) -> JSONResponse:
-    response = idempotency.replayed_response(earlier, vault)
-    headers = {"Idempotent-Replay": "true"}
-    if earlier.status_code == status.HTTP_201_CREATED:
-        headers["Location"] = f"/referrals/{response['referral_id']}"
-    return JSONResponse(response, status_code=earlier.status_code, headers=headers)
 
 
 @router.get("")
@@ -115,7 +95,7 @@ async def list_referrals(
         prime_id=prime_id, current_partner_id=partner_id, contract_id=contract_id, status=status,
         payment_group=payment_group, benefit_type=benefit_type, referred_from=referred_from, referred_to=referred_to,
     )
-    views = await service.list_referrals(uow, principal, wanted, after=paging.after, limit=paging.limit + 1)
+    views = await service.list_referrals(uow, principal, wanted=wanted, after=paging.after, limit=paging.limit + 1)
     page = page_of(views, paging, lambda v: v.referral.referral_id)
     return Page[ReferralOut](
         items=[service.referral_out(v, principal, vault) for v in page.items], next_cursor=page.next_cursor
@@ -124,13 +104,15 @@ async def list_referrals(
 
 @router.get("/{referral_id}", response_model=ReferralOut)
 async def get_referral(referral_id: str, principal: CurrentPrincipal, uow: UoW, vault: Vault) -> Response:
-    return _json(service.referral_out(await service.get_referral(uow, principal, referral_id), principal, vault))
+    view = await service.get_referral(uow, principal, referral_id=referral_id)
+    return _json(service.referral_out(view, principal, vault))
 
 
 @router.get("/{referral_id}/allocations")
 async def allocation_history(referral_id: str, principal: CurrentPrincipal, uow: UoW) -> list[AllocationOut]:
     """Every allocation of the referral, oldest first; a partner sees only its own."""
-    return [AllocationOut.model_validate(a) for a in await service.allocation_history(uow, principal, referral_id)]
+    history = await service.allocation_history(uow, principal, referral_id=referral_id)
+    return [AllocationOut.model_validate(a, from_attributes=True) for a in history]
 
 
 @router.post("/{referral_id}/start", response_model=ReferralOut)
@@ -138,8 +120,8 @@ async def start_referral(
     referral_id: str, body: StartReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
 ) -> Response:
     """The prime takes the claimant onto its caseload (a start, or attachment)."""
-    referral = await service.start_referral(uow, principal, referral_id, body)
-    return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
+    referral = await service.start_referral(uow, principal, referral_id=referral_id, command=body)
+    return _json(service.referral_out(service.ReferralView(referral), principal, vault))
 
 
 @router.post("/{referral_id}/rejection", response_model=ReferralOut)
@@ -147,8 +129,8 @@ async def reject_referral(
     referral_id: str, body: RejectReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
 ) -> Response:
     """The prime rejects an inappropriate referral before a start, with a coded reason."""
-    referral = await service.reject_referral(uow, principal, referral_id, body)
-    return _json(service.referral_out(service.ReferralView(referral, None), principal, vault))
+    referral = await service.reject_referral(uow, principal, referral_id=referral_id, command=body)
+    return _json(service.referral_out(service.ReferralView(referral), principal, vault))
 
 
 @router.post("/{referral_id}/allocation", response_model=ReferralOut)
@@ -156,7 +138,7 @@ async def allocate_referral(
     referral_id: str, body: AllocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
 ) -> Response:
     """Allocate a started referral in-house or to a partner whose live subcontract and client group fit."""
-    view = await service.allocate_referral(uow, principal, referral_id, body)
+    view = await service.allocate_referral(uow, principal, referral_id=referral_id, command=body)
     return _json(service.referral_out(view, principal, vault))
 
 
@@ -165,7 +147,7 @@ async def reallocate_referral(
     referral_id: str, body: ReallocateReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
 ) -> Response:
     """Move an allocated referral to another partner or in-house, with a reason."""
-    view = await service.reallocate_referral(uow, principal, referral_id, body)
+    view = await service.reallocate_referral(uow, principal, referral_id=referral_id, command=body)
     return _json(service.referral_out(view, principal, vault))
 
 
@@ -174,5 +156,5 @@ async def withdraw_referral(
     referral_id: str, body: WithdrawReferral, principal: CurrentPrincipal, uow: UoW, vault: Vault
 ) -> Response:
     """The prime or the referring JCP office withdraws the referral, with a coded reason."""
-    view = await service.withdraw_referral(uow, principal, referral_id, body)
+    view = await service.withdraw_referral(uow, principal, referral_id=referral_id, command=body)
     return _json(service.referral_out(view, principal, vault))

@@ -1,9 +1,9 @@
-"""Use cases of the referral service: refer, start, reject, allocate, re-allocate, withdraw. They never commit."""
+"""Use cases of the referral service, one per thing a user does: refer, start, reject, allocate, re-allocate,
+withdraw, and the reads. They never commit (the route does, in one place: `scx_servicekit.routing`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 import uuid_utils
@@ -18,9 +18,9 @@ from scx_contracts.referral import (
 )
 from scx_contracts.registry import EventData
 from scx_persistence import UnitOfWork
-from scx_referral import repository, rules
+from scx_referral import access, problems, repository, rules
 from scx_referral.claimant import NinoVault, mask
-from scx_referral.models import Allocation, KnownSubcontract, Referral
+from scx_referral.models import Allocation, Referral
 from scx_referral.repository import ReferralFilter
 from scx_referral.schemas import (
     AllocateReferral,
@@ -32,8 +32,9 @@ from scx_referral.schemas import (
     StartReferral,
     WithdrawReferral,
 )
-from scx_servicekit import Principal, Problem
-from scx_servicekit.auth import forbidden
+from scx_registry import KnownSubcontract
+from scx_registry import repository as registry
+from scx_servicekit import Principal
 from scx_servicekit.events import make_event
 from scx_servicekit.problems import not_found
 
@@ -59,59 +60,16 @@ def _record(uow: UnitOfWork, principal: Principal, referral: Referral, data: Eve
     ))
 
 
-def conflict(slug: str, title: str, detail: str) -> Problem:
-    return Problem(409, slug, title, detail)
-
-
-def refusal(r: rules.Refusal) -> Problem:
-    return Problem(422, r.slug, r.title, r.detail, errors=[{"field": f"body.{r.field}", "message": r.detail}])
-
-
 def _not_in_future(value: date, field: str) -> None:
     if value > _today():
-        raise Problem(
-            422, "date-in-future", "The date is in the future", f"{field} {value} is after today.",
-            errors=[{"field": f"body.{field}", "message": "cannot be in the future"}],
-        )
+        raise problems.date_in_future(field, value)
 
 
-# Who may see and do what
-
-
-def can_see(principal: Principal, referral: Referral) -> bool:
-    if principal.kind == "dwp":
-        return True
-    if principal.kind == "jcp":
-        return referral.referrer_id == principal.organisation_id
-    if principal.kind == "prime":
-        return referral.prime_id == principal.organisation_id
-    return referral.current_partner_id == principal.organisation_id
-
-
-def visibility_filter(principal: Principal) -> ReferralFilter:
-    if principal.kind == "dwp":
-        return ReferralFilter()
-    if principal.kind == "jcp":
-        return ReferralFilter(referrer_id=principal.organisation_id)
-    if principal.kind == "prime":
-        return ReferralFilter(prime_id=principal.organisation_id)
-    return ReferralFilter(current_partner_id=principal.organisation_id)
-
-
-def require_referrer(principal: Principal) -> None:
-    if principal.kind != "jcp" or not principal.has_role("referrer"):
-        raise forbidden("Only a Jobcentre Plus referrer may refer claimants.")
-
-
-def require_prime_staff(principal: Principal) -> None:
-    if principal.kind != "prime" or not principal.has_role("manager", "adviser"):
-        raise forbidden("Only the prime provider holding the referral may do this.")
-
-
-async def _prime_referral(uow: UnitOfWork, principal: Principal, referral_id: str) -> Referral:
-    require_prime_staff(principal)
-    referral = await repository.get_referral(uow.session, referral_id, for_update=True)
-    if referral is None or referral.prime_id != principal.organisation_id:
+async def _held_referral(uow: UnitOfWork, principal: Principal, referral_id: str) -> Referral:
+    """The referral, locked for change, if the caller is staff of the prime holding it."""
+    access.require_prime_staff(principal)
+    referral = await repository.get_referral(uow, referral_id, for_update=True)
+    if referral is None or not access.holds(principal, referral):
         raise not_found("Referral", referral_id)
     return referral
 
@@ -122,20 +80,19 @@ async def _prime_referral(uow: UnitOfWork, principal: Principal, referral_id: st
 @dataclass(frozen=True)
 class ReferralView:
     referral: Referral
-    allocation: Allocation | None
+    allocation: Allocation | None = None
 
 
 def referral_out(view: ReferralView, principal: Principal, vault: NinoVault) -> ReferralOut:
     r = view.referral
     nino = vault.open(r.nino_sealed)
-    sees_nino = principal.organisation_id in (r.referrer_id, r.prime_id)
     return ReferralOut(
         referral_id=r.referral_id,
         contract_id=r.contract_id,
         prime_id=r.prime_id,
         referrer_id=r.referrer_id,
         claimant_ref=r.claimant_ref,
-        national_insurance_number=nino if sees_nino else mask(nino),
+        national_insurance_number=nino if access.sees_nino(principal, r) else mask(nino),
         benefit_type=r.benefit_type,
         payment_group=r.payment_group,
         mandatory=r.mandatory,
@@ -146,74 +103,59 @@ def referral_out(view: ReferralView, principal: Principal, vault: NinoVault) -> 
         started_on=r.started_on,
         rejection_reason=r.rejection_reason,
         withdrawal_reason=r.withdrawal_reason,
-        allocation=AllocationOut.model_validate(view.allocation) if view.allocation else None,
+        allocation=AllocationOut.model_validate(view.allocation, from_attributes=True) if view.allocation else None,
         received_at=r.received_at,
     )
 
 
-async def get_referral(uow: UnitOfWork, principal: Principal, referral_id: str) -> ReferralView:
-    referral = await repository.get_referral(uow.session, referral_id)
-    if referral is None or not can_see(principal, referral):
+async def get_referral(uow: UnitOfWork, principal: Principal, *, referral_id: str) -> ReferralView:
+    referral = await repository.get_referral(uow, referral_id)
+    if referral is None or not access.can_see(principal, referral):
         raise not_found("Referral", referral_id)
     allocation = (
-        await repository.get_allocation(uow.session, referral.current_allocation_id)
-        if referral.current_allocation_id else None
+        await repository.get_allocation(uow, referral.current_allocation_id) if referral.current_allocation_id
+        else None
     )
     return ReferralView(referral, allocation)
 
 
 async def list_referrals(
-    uow: UnitOfWork, principal: Principal, wanted: ReferralFilter, *, after: str | None, limit: int
+    uow: UnitOfWork, principal: Principal, *, wanted: ReferralFilter, after: str | None, limit: int
 ) -> list[ReferralView]:
-    scope = visibility_filter(principal)
     # The caller's filters narrow what it may see; they never widen it.
-    for field in ("prime_id", "referrer_id", "current_partner_id"):
-        mine, asked = getattr(scope, field), getattr(wanted, field)
-        if mine is not None and asked is not None and asked != mine:
-            return []
-    merged = ReferralFilter(**{
-        field: getattr(scope, field) if getattr(scope, field) is not None else getattr(wanted, field)
-        for field in ReferralFilter.__dataclass_fields__
-    })
-    rows = await repository.list_referrals(uow.session, merged, after=after, limit=limit)
+    where = access.visible_to(principal).narrowed_by(wanted)
+    if where is None:
+        return []
+    rows = await repository.list_referrals(uow, where, after=after, limit=limit)
     allocations = await repository.current_allocations(
-        uow.session, [r.current_allocation_id for r in rows if r.current_allocation_id]
+        uow, [r.current_allocation_id for r in rows if r.current_allocation_id]
     )
     return [
         ReferralView(r, allocations.get(r.current_allocation_id) if r.current_allocation_id else None) for r in rows
     ]
 
 
-async def allocation_history(uow: UnitOfWork, principal: Principal, referral_id: str) -> Sequence[Allocation]:
-    view = await get_referral(uow, principal, referral_id)
+async def allocation_history(uow: UnitOfWork, principal: Principal, *, referral_id: str) -> list[Allocation]:
+    view = await get_referral(uow, principal, referral_id=referral_id)
+    history = await repository.allocations_of(uow, view.referral.referral_id)
     if principal.kind == "partner":
-        return [a for a in await repository.allocations_of(uow.session, referral_id)
-                if a.partner_id == principal.organisation_id]
-    return await repository.allocations_of(uow.session, view.referral.referral_id)
+        return [a for a in history if a.partner_id == principal.organisation_id]
+    return history
 
 
 # Intake
 
 
 async def refer_claimant(
-    uow: UnitOfWork, principal: Principal, command: ReferClaimant, vault: NinoVault
+    uow: UnitOfWork, principal: Principal, *, command: ReferClaimant, vault: NinoVault
 ) -> Referral:
-    require_referrer(principal)
+    access.require_referrer(principal)
     _not_in_future(command.referral_date, "referral_date")
-    contract = await repository.get_known_contract(uow.session, command.contract_id)
+    contract = await registry.get_contract(uow, command.contract_id)
     if contract is None:
-        raise Problem(
-            422, "unknown-contract", "No such contract",
-            f"Contract {command.contract_id} is not known to the referral service. If DWP awarded it moments ago, "
-            "retry shortly: contracts reach this service as events.",
-            errors=[{"field": "body.contract_id", "message": "not a known contract"}],
-        )
+        raise problems.unknown_contract(command.contract_id)
     if not contract.start_date <= command.referral_date <= contract.end_date:
-        raise Problem(
-            422, "contract-not-live", "The contract is not live on the referral date",
-            f"Contract {contract.contract_id} runs {contract.start_date} to {contract.end_date}.",
-            errors=[{"field": "body.referral_date", "message": "outside the contract's dates"}],
-        )
+        raise problems.contract_not_live(contract.contract_id, contract.start_date, contract.end_date)
     now = _now()
     referral = Referral(
         referral_id=_new_id(),
@@ -232,7 +174,7 @@ async def refer_claimant(
         received_at=now,
         updated_at=now,
     )
-    await repository.add_referral(uow.session, referral)
+    await repository.add_referral(uow, referral)
     _record(uow, principal, referral, ReferralReceived(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         referrer_id=referral.referrer_id, benefit_type=command.benefit_type, payment_group=referral.payment_group,
@@ -242,19 +184,17 @@ async def refer_claimant(
     return referral
 
 
-async def start_referral(uow: UnitOfWork, principal: Principal, referral_id: str, command: StartReferral) -> Referral:
-    referral = await _prime_referral(uow, principal, referral_id)
+async def start_referral(
+    uow: UnitOfWork, principal: Principal, *, referral_id: str, command: StartReferral
+) -> Referral:
+    referral = await _held_referral(uow, principal, referral_id)
     if referral.status != "referred":
-        raise conflict("not-awaiting-start", "The referral cannot be started", f"It is {referral.status}.")
+        raise problems.not_awaiting_start(referral.status)
     _not_in_future(command.started_on, "started_on")
     if command.started_on < referral.referral_date:
-        raise Problem(
-            422, "start-before-referral", "A start cannot come before the referral",
-            errors=[{"field": "body.started_on", "message": f"before the referral date {referral.referral_date}"}],
-        )
-    await repository.save_referral(
-        uow.session, referral, status="started", started_on=command.started_on, updated_at=_now()
-    )
+        raise problems.start_before_referral(referral.referral_date)
+    referral = replace(referral, status="started", started_on=command.started_on, updated_at=_now())
+    await repository.update_referral(uow, referral)
     _record(uow, principal, referral, ReferralStarted(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         started_on=command.started_on,
@@ -263,16 +203,15 @@ async def start_referral(uow: UnitOfWork, principal: Principal, referral_id: str
 
 
 async def reject_referral(
-    uow: UnitOfWork, principal: Principal, referral_id: str, command: RejectReferral
+    uow: UnitOfWork, principal: Principal, *, referral_id: str, command: RejectReferral
 ) -> Referral:
-    referral = await _prime_referral(uow, principal, referral_id)
+    referral = await _held_referral(uow, principal, referral_id)
     if referral.status != "referred":
-        raise conflict("not-awaiting-start", "Only a referral awaiting its start can be rejected",
-                       f"It is {referral.status}.")
-    await repository.save_referral(
-        uow.session, referral, status="rejected", rejection_reason=command.reason, rejection_note=command.note,
-        updated_at=_now(),
+        raise problems.not_awaiting_start(referral.status, rejecting=True)
+    referral = replace(
+        referral, status="rejected", rejection_reason=command.reason, rejection_note=command.note, updated_at=_now()
     )
+    await repository.update_referral(uow, referral)
     _record(uow, principal, referral, ReferralRejected(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         reason=command.reason,
@@ -301,35 +240,34 @@ def _view(s: KnownSubcontract) -> rules.SubcontractView:
 
 async def _placement(uow: UnitOfWork, referral: Referral, command: AllocateReferral, on: date) -> Placement:
     """Find the subcontract under which the partner may take this referral, or say exactly why none fits."""
-    if command.delivery == "in_house":
+    if command.delivery == "in_house" or command.partner_id is None:
         return Placement("in_house")
-    assert command.partner_id is not None
-    partner = await repository.get_known_organisation(uow.session, command.partner_id)
+    partner = await registry.get_organisation(uow, command.partner_id)
     if partner is None or partner.kind != "partner":
-        raise refusal(rules.Refusal("unknown-partner", "No such partner", f"{command.partner_id} is not a registered "
-                                    "supply-chain partner."))
-    candidates = await repository.subcontracts_between(
-        uow.session, contract_id=referral.contract_id, prime_id=referral.prime_id, partner_id=command.partner_id
+        raise problems.refused(rules.Refusal(
+            "unknown-partner", "No such partner", f"{command.partner_id} is not a registered supply-chain partner."
+        ))
+    candidates = await registry.subcontracts_between(
+        uow, contract_id=referral.contract_id, prime_id=referral.prime_id, partner_id=command.partner_id
     )
     if command.subcontract_id:
         candidates = [s for s in candidates if s.subcontract_id == command.subcontract_id]
     if not candidates:
-        raise refusal(rules.Refusal(
+        raise problems.refused(rules.Refusal(
             "no-subcontract", "The partner has no subcontract with this prime",
             f"{referral.prime_id} has no subcontract with {command.partner_id} under contract {referral.contract_id}.",
         ))
     claimant = rules.ClaimantView(postcode_district=referral.postcode_district, needs=referral.needs)
     first_refusal: rules.Refusal | None = None
     for subcontract in candidates:
-        taken = await repository.allocations_in_month(uow.session, subcontract.subcontract_id, on)
+        taken = await repository.allocations_in_month(uow, subcontract.subcontract_id, on)
         why_not = rules.check_allocation(
             _view(subcontract), claimant, on=on, service=command.service, allocated_this_month=taken
         )
         if why_not is None:
             return Placement("partner", command.partner_id, subcontract, command.service)
         first_refusal = first_refusal or why_not
-    assert first_refusal is not None
-    raise refusal(first_refusal)
+    raise problems.refused(first_refusal or rules.Refusal("no-subcontract", "No subcontract fits", ""))
 
 
 def _allocation(referral: Referral, placement: Placement, on: date, principal: Principal) -> Allocation:
@@ -342,24 +280,28 @@ def _allocation(referral: Referral, placement: Placement, on: date, principal: P
     )
 
 
+async def _hand_to(uow: UnitOfWork, referral: Referral, allocation: Allocation) -> Referral:
+    await repository.add_allocation(uow, allocation)
+    referral = replace(
+        referral, current_allocation_id=allocation.allocation_id, current_partner_id=allocation.partner_id,
+        updated_at=_now(),
+    )
+    await repository.update_referral(uow, referral)
+    return referral
+
+
 async def allocate_referral(
-    uow: UnitOfWork, principal: Principal, referral_id: str, command: AllocateReferral
+    uow: UnitOfWork, principal: Principal, *, referral_id: str, command: AllocateReferral
 ) -> ReferralView:
-    referral = await _prime_referral(uow, principal, referral_id)
+    referral = await _held_referral(uow, principal, referral_id)
     if referral.status != "started":
-        raise conflict("not-started", "Only a started referral can be allocated", f"It is {referral.status}.")
+        raise problems.not_started(referral.status)
     if referral.current_allocation_id:
-        raise conflict("already-allocated", "The referral is already allocated",
-                       "Re-allocate it, with a reason, to change who delivers.")
+        raise problems.already_allocated()
     on = command.allocated_on or _today()
     _not_in_future(on, "allocated_on")
-    placement = await _placement(uow, referral, command, on)
-    allocation = _allocation(referral, placement, on, principal)
-    await repository.add_allocation(uow.session, allocation)
-    await repository.save_referral(
-        uow.session, referral, current_allocation_id=allocation.allocation_id,
-        current_partner_id=allocation.partner_id, updated_at=_now(),
-    )
+    allocation = _allocation(referral, await _placement(uow, referral, command, on), on, principal)
+    referral = await _hand_to(uow, referral, allocation)
     _record(uow, principal, referral, ReferralAllocated(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id, contract_id=referral.contract_id,
         prime_id=referral.prime_id, delivery=command.delivery, partner_id=allocation.partner_id,
@@ -369,31 +311,35 @@ async def allocate_referral(
     return ReferralView(referral, allocation)
 
 
+def _same_place(placement: Placement, previous: Allocation) -> bool:
+    return (
+        placement.delivery == previous.delivery
+        and placement.partner_id == previous.partner_id
+        and (placement.subcontract is None or placement.subcontract.subcontract_id == previous.subcontract_id)
+        and placement.service == previous.service
+    )
+
+
 async def reallocate_referral(
-    uow: UnitOfWork, principal: Principal, referral_id: str, command: ReallocateReferral
+    uow: UnitOfWork, principal: Principal, *, referral_id: str, command: ReallocateReferral
 ) -> ReferralView:
-    referral = await _prime_referral(uow, principal, referral_id)
-    if referral.status != "started" or not referral.current_allocation_id:
-        raise conflict("not-allocated", "Only an allocated referral can be re-allocated",
-                       "Allocate it first." if referral.status == "started" else f"It is {referral.status}.")
-    previous = await repository.get_allocation(uow.session, referral.current_allocation_id)
-    assert previous is not None
+    referral = await _held_referral(uow, principal, referral_id)
+    previous = (
+        await repository.get_allocation(uow, referral.current_allocation_id)
+        if referral.status == "started" and referral.current_allocation_id else None
+    )
+    if previous is None:
+        raise problems.not_allocated(referral.status)
     on = command.allocated_on or _today()
     _not_in_future(on, "allocated_on")
     placement = await _placement(uow, referral, command, on)
-    if placement.delivery == previous.delivery and placement.partner_id == previous.partner_id and (
-        placement.subcontract is None or placement.subcontract.subcontract_id == previous.subcontract_id
-    ) and placement.service == previous.service:
-        raise conflict("same-allocation", "The referral is already allocated there", "Nothing would change.")
-    await repository.save_allocation(
-        uow.session, previous, ended_at=_now(), end_reason=command.reason, end_note=command.note
+    if _same_place(placement, previous):
+        raise problems.same_allocation()
+    await repository.update_allocation(
+        uow, replace(previous, ended_at=_now(), end_reason=command.reason, end_note=command.note)
     )
     allocation = _allocation(referral, placement, on, principal)
-    await repository.add_allocation(uow.session, allocation)
-    await repository.save_referral(
-        uow.session, referral, current_allocation_id=allocation.allocation_id,
-        current_partner_id=allocation.partner_id, updated_at=_now(),
-    )
+    referral = await _hand_to(uow, referral, allocation)
     _record(uow, principal, referral, ReferralReallocated(
         referral_id=referral.referral_id, allocation_id=allocation.allocation_id,
         previous_allocation_id=previous.allocation_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
@@ -405,32 +351,27 @@ async def reallocate_referral(
 
 
 async def withdraw_referral(
-    uow: UnitOfWork, principal: Principal, referral_id: str, command: WithdrawReferral
+    uow: UnitOfWork, principal: Principal, *, referral_id: str, command: WithdrawReferral
 ) -> ReferralView:
     """The prime holding the referral, or the JCP office that made it, withdraws it with a reason."""
-    referral = await repository.get_referral(uow.session, referral_id, for_update=True)
-    allowed = referral is not None and (
-        (principal.kind == "prime" and referral.prime_id == principal.organisation_id
-         and principal.has_role("manager", "adviser"))
-        or (principal.kind == "jcp" and referral.referrer_id == principal.organisation_id
-            and principal.has_role("referrer"))
-    )
-    if referral is None or not allowed:
-        if referral is not None and can_see(principal, referral):
-            raise forbidden("Only the prime holding the referral or the referring JCP office may withdraw it.")
+    referral = await repository.get_referral(uow, referral_id, for_update=True)
+    if referral is None or not access.may_withdraw(principal, referral):
+        if referral is not None and access.can_see(principal, referral):
+            raise access.withdrawal_forbidden()
         raise not_found("Referral", referral_id)
     if referral.status not in ("referred", "started"):
-        raise conflict("not-open", "The referral is no longer open", f"It is {referral.status}.")
+        raise problems.not_open(referral.status)
     on = command.withdrawn_on or _today()
     _not_in_future(on, "withdrawn_on")
     if referral.current_allocation_id:
-        current = await repository.get_allocation(uow.session, referral.current_allocation_id)
-        assert current is not None
-        await repository.save_allocation(uow.session, current, ended_at=_now(), end_reason="withdrawn")
-    await repository.save_referral(
-        uow.session, referral, status="withdrawn", withdrawal_reason=command.reason,
-        withdrawal_note=command.note, withdrawn_on=on, current_partner_id=None, updated_at=_now(),
+        current = await repository.get_allocation(uow, referral.current_allocation_id)
+        if current is not None:
+            await repository.update_allocation(uow, replace(current, ended_at=_now(), end_reason="withdrawn"))
+    referral = replace(
+        referral, status="withdrawn", withdrawal_reason=command.reason, withdrawal_note=command.note,
+        withdrawn_on=on, current_partner_id=None, updated_at=_now(),
     )
+    await repository.update_referral(uow, referral)
     _record(uow, principal, referral, ReferralWithdrawn(
         referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
         reason=command.reason, withdrawn_on=on,

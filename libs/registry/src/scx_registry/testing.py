@@ -1,8 +1,9 @@
-"""The registry as the referral service knows it: the subcontracts service's events, nothing else.
+"""A test publisher of the registry: the events the subcontracts service would publish, and nothing else.
 
-The referral service depends on the subcontracts service only through the events in `scx_contracts`, so its
-tests do too. These builders publish real, schema-checked events to the real nats-server, with the envelope the
-subcontracts service would give them, and never import that service's code (the architecture forbids it).
+A service that includes the registry read model depends on the subcontracts service only through the events in
+`scx_contracts`, so its tests do too. `Registry` publishes real, schema-checked events to a real nats-server, with
+the envelope the subcontracts service would give them, and never imports that service's code (the architecture
+forbids it). For tests only: production code never imports this module.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from scx_contracts import Actor, Envelope
 from scx_contracts.registry import EventData
 from scx_contracts.subcontracts import (
     ContractAwarded,
+    ContractProfileSet,
+    MonthlyProfile,
     OrganisationRegistered,
     SubcontractAgreed,
     SubcontractEnded,
@@ -50,7 +53,7 @@ class Registry:
 
     async def register(self, organisation_id: str, kind: str) -> None:
         name = organisation_id.replace("-", " ").title()
-        await self.publish(OrganisationRegistered(organisation_id=organisation_id, name=name, kind=kind))  # type: ignore[arg-type]
+        await self.publish(OrganisationRegistered(organisation_id=organisation_id, name=name, kind=kind))
 
     async def award(self, prime_id: str, area: str, start: date, end: date) -> dict[str, Any]:
         data = ContractAwarded(
@@ -59,6 +62,12 @@ class Registry:
         )
         await self.publish(data)
         return data.model_dump(mode="json")
+
+    async def set_profile(self, contract: dict[str, Any], revision: int, months: list[dict[str, Any]]) -> None:
+        await self.publish(ContractProfileSet(
+            contract_id=contract["contract_id"], prime_id=contract["prime_id"], revision=revision,
+            months=[MonthlyProfile.model_validate(m) for m in months],
+        ))
 
     async def agree(self, contract: dict[str, Any], partner_id: str, terms: dict[str, Any]) -> dict[str, Any]:
         model = terms["model"]

@@ -1,0 +1,111 @@
+"""The subcontracts service's events → the registry read model. Each handler is idempotent on its own (the inbox
+already is) and waits, rather than guesses, when an event's predecessor has not arrived."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from scx_contracts import Envelope
+from scx_contracts.subcontracts import (
+    ContractAwarded,
+    ContractProfileSet,
+    OrganisationRegistered,
+    SubcontractAgreed,
+    SubcontractEnded,
+    SubcontractTerms,
+    SubcontractVaried,
+)
+from scx_persistence import UnitOfWork
+from scx_persistence.inbox import MissingPredecessor
+from scx_persistence.subscriptions import Subscriptions, on
+from scx_registry import repository
+from scx_registry.models import KnownContract, KnownOrganisation, KnownSubcontract, ProfileMonth
+
+
+async def organisation_registered(uow: UnitOfWork, _: Envelope, data: OrganisationRegistered) -> None:
+    if await repository.get_organisation(uow, data.organisation_id) is None:
+        await repository.add_organisation(
+            uow, KnownOrganisation(organisation_id=data.organisation_id, name=data.name, kind=data.kind)
+        )
+
+
+async def contract_awarded(uow: UnitOfWork, _: Envelope, data: ContractAwarded) -> None:
+    if await repository.get_contract(uow, data.contract_id) is None:
+        await repository.add_contract(uow, KnownContract(
+            contract_id=data.contract_id, prime_id=data.prime_id, contract_package_area=data.contract_package_area,
+            start_date=data.start_date, end_date=data.end_date, value_pence=data.value_pence,
+            payment_model=data.payment_model, profile_revision=0,
+        ))
+
+
+async def contract_profile_set(uow: UnitOfWork, _: Envelope, data: ContractProfileSet) -> None:
+    contract = await repository.get_contract(uow, data.contract_id)
+    if contract is None:
+        raise MissingPredecessor(f"profile of contract {data.contract_id} before its award")
+    # Each revision carries the whole profile, so one can be applied without those before it: a service that
+    # subscribes late keeps the revisions it sees, and the latest is the latest whatever it missed.
+    await repository.replace_profile(uow, data.contract_id, data.revision, [
+        ProfileMonth(
+            contract_id=data.contract_id, revision=data.revision, month=m.month, job_outcomes=m.job_outcomes,
+            sustained_job_outcomes=m.sustained_job_outcomes, work_focused_interviews=m.work_focused_interviews,
+        )
+        for m in data.months
+    ])
+    if data.revision > contract.profile_revision:
+        await repository.update_contract(uow, replace(contract, profile_revision=data.revision))
+
+
+def _with_terms(subcontract: KnownSubcontract, terms: SubcontractTerms) -> KnownSubcontract:
+    group = terms.client_group
+    return replace(
+        subcontract,
+        postcode_districts=list(group.postcode_districts) if group else [],
+        health_conditions=list(group.health_conditions) if group else [],
+        services=[s.service for s in terms.services],
+        service_prices=[{"service": s.service, "price_pence": s.price_pence} for s in terms.services],
+        share_of_targets_percent=terms.share_of_targets_percent,
+        monthly_capacity=terms.monthly_capacity,
+        start_date=terms.start_date,
+        end_date=terms.end_date,
+    )
+
+
+async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgreed) -> None:
+    if await repository.get_subcontract(uow, data.subcontract_id) is not None:
+        return
+    blank = KnownSubcontract(
+        subcontract_id=data.subcontract_id, contract_id=data.contract_id, prime_id=data.prime_id,
+        partner_id=data.partner_id, model=data.model, postcode_districts=[], health_conditions=[], services=[],
+        service_prices=[], share_of_targets_percent=None, monthly_capacity=None, start_date=data.terms.start_date,
+        end_date=data.terms.end_date, variation=0, ended_on=None, end_reason=None,
+    )
+    await repository.add_subcontract(uow, _with_terms(blank, data.terms))
+
+
+async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVaried) -> None:
+    subcontract = await repository.get_subcontract(uow, data.subcontract_id)
+    if subcontract is None:
+        raise MissingPredecessor(f"subcontract {data.subcontract_id} varied before it was agreed")
+    if data.variation <= subcontract.variation:
+        return  # an older variation than the one we hold: keep the newer terms
+    if data.variation > subcontract.variation + 1:
+        raise MissingPredecessor(f"variation {data.variation} before {subcontract.variation + 1}")
+    varied = replace(_with_terms(subcontract, data.terms), variation=data.variation)
+    await repository.update_subcontract(uow, varied)
+
+
+async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: SubcontractEnded) -> None:
+    subcontract = await repository.get_subcontract(uow, data.subcontract_id)
+    if subcontract is None:
+        raise MissingPredecessor(f"subcontract {data.subcontract_id} ended before it was agreed")
+    await repository.update_subcontract(uow, replace(subcontract, ended_on=data.ended_on, end_reason=data.reason))
+
+
+SUBSCRIPTIONS = Subscriptions(
+    on(OrganisationRegistered, organisation_registered),
+    on(ContractAwarded, contract_awarded),
+    on(ContractProfileSet, contract_profile_set),
+    on(SubcontractAgreed, subcontract_agreed),
+    on(SubcontractVaried, subcontract_varied),
+    on(SubcontractEnded, subcontract_ended),
+)

@@ -1,0 +1,101 @@
+"""Every query of the registry read model. Handlers write through it; services read through it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+
+from scx_persistence import UnitOfWork
+from scx_persistence.records import (
+    execute,
+    fetch_all,
+    fetch_one,
+    insert_record,
+    insert_records,
+    select_by,
+    update_record,
+)
+from scx_registry.models import (
+    KnownContract,
+    KnownOrganisation,
+    KnownSubcontract,
+    ProfileMonth,
+    known_contracts,
+    known_organisations,
+    known_profile_months,
+    known_subcontracts,
+)
+
+
+async def get_organisation(uow: UnitOfWork, organisation_id: str) -> KnownOrganisation | None:
+    return await fetch_one(
+        uow, KnownOrganisation, select_by(known_organisations, "organisation_id"), organisation_id=organisation_id
+    )
+
+
+async def add_organisation(uow: UnitOfWork, organisation: KnownOrganisation) -> None:
+    await insert_record(uow, known_organisations, organisation)
+
+
+async def get_contract(uow: UnitOfWork, contract_id: str) -> KnownContract | None:
+    return await fetch_one(uow, KnownContract, select_by(known_contracts, "contract_id"), contract_id=contract_id)
+
+
+async def add_contract(uow: UnitOfWork, contract: KnownContract) -> None:
+    await insert_record(uow, known_contracts, contract)
+
+
+async def update_contract(uow: UnitOfWork, contract: KnownContract) -> None:
+    await update_record(uow, known_contracts, contract)
+
+
+_PROFILE = select(known_profile_months).order_by(known_profile_months.c.month)
+
+
+async def profile(uow: UnitOfWork, contract_id: str, revision: int) -> list[ProfileMonth]:
+    """One revision of a contract's monthly profile (1 is the original), month by month."""
+    c = known_profile_months.c
+    query = _PROFILE.where(c.contract_id == contract_id, c.revision == revision)
+    return await fetch_all(uow, ProfileMonth, query)
+
+
+async def replace_profile(uow: UnitOfWork, contract_id: str, revision: int, months: Sequence[ProfileMonth]) -> None:
+    c = known_profile_months.c
+    await execute(uow, delete(known_profile_months).where(c.contract_id == contract_id, c.revision == revision), {})
+    await insert_records(uow, known_profile_months, months)
+
+
+async def get_subcontract(uow: UnitOfWork, subcontract_id: str) -> KnownSubcontract | None:
+    query = select_by(known_subcontracts, "subcontract_id")
+    return await fetch_one(uow, KnownSubcontract, query, subcontract_id=subcontract_id)
+
+
+async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> None:
+    await insert_record(uow, known_subcontracts, subcontract)
+
+
+async def update_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> None:
+    await update_record(uow, known_subcontracts, subcontract)
+
+
+_BETWEEN = select_by(known_subcontracts, "contract_id", "prime_id", "partner_id").order_by(
+    known_subcontracts.c.subcontract_id
+)
+
+
+async def subcontracts_between(
+    uow: UnitOfWork, *, contract_id: str, prime_id: str, partner_id: str
+) -> list[KnownSubcontract]:
+    """Every subcontract, live or ended, between this prime and partner under this contract."""
+    return await fetch_all(
+        uow, KnownSubcontract, _BETWEEN, contract_id=contract_id, prime_id=prime_id, partner_id=partner_id
+    )
+
+
+_OF_CONTRACT = select_by(known_subcontracts, "contract_id").order_by(known_subcontracts.c.subcontract_id)
+
+
+async def subcontracts_of(uow: UnitOfWork, contract_id: str) -> list[KnownSubcontract]:
+    """The contract's whole supply chain, live or ended."""
+    return await fetch_all(uow, KnownSubcontract, _OF_CONTRACT, contract_id=contract_id)
