@@ -40,7 +40,7 @@ class Actor(BaseModel):
 
 
 class Envelope(BaseModel):
-    """The one envelope every scx event travels in (ARCHITECTURE.md, Events)."""
+    """The one envelope every scx event travels in (docs/architecture.md, Events)."""
 
     model_config = ConfigDict(extra="forbid")
 

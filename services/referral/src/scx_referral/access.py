@@ -1,4 +1,4 @@
-"""Who may see and do what with a referral (ARCHITECTURE.md, Security): object-level, from the token's organisation."""
+"""Who may see and do what with a referral (docs/architecture.md): object-level, from the token's organisation."""
 
 from __future__ import annotations
 

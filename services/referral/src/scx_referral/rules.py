@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-# Work Programme payment groups (DOMAIN.md) and the benefits they can hold.
+# Work Programme payment groups (docs/domain.md) and the benefits they can hold.
 PAYMENT_GROUPS: dict[int, tuple[str, frozenset[str]]] = {
     1: ("JSA 18-24", frozenset({"JSA"})),
     2: ("JSA 25+", frozenset({"JSA"})),

@@ -1,4 +1,4 @@
-"""What each supply-chain model's terms must and must not hold (DOMAIN.md, the four models)."""
+"""What each supply-chain model's terms must and must not hold (docs/domain.md, the four models)."""
 
 from __future__ import annotations
 
