@@ -1,5 +1,5 @@
 from scx_persistence.migrations import run
 from scx_subcontracts.config import SubcontractsSettings
-from scx_subcontracts.models import Base
+from scx_subcontracts.models import metadata
 
-run(Base.metadata, SubcontractsSettings().database_url)
+run(metadata, SubcontractsSettings().database_url)

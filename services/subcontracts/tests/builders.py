@@ -13,7 +13,7 @@ import httpx
 from scx_servicekit import TokenIssuer
 from scx_subcontracts.app import create_app
 from scx_subcontracts.config import SubcontractsSettings
-from scx_subcontracts.models import Base
+from scx_subcontracts.models import metadata
 
 # Re-exported for the test modules: what every service's tests share lives in scx_testing.
 from scx_testing.api import PROBLEM_JSON as PROBLEM_JSON
@@ -71,7 +71,7 @@ def settings_for(database_url: str, nats_url: str) -> SubcontractsSettings:
 
 @asynccontextmanager
 async def running(database_url: str, nats_url: str) -> AsyncIterator[Service]:
-    async with serve(create_app(settings_for(database_url, nats_url)), Base.metadata) as service:
+    async with serve(create_app(settings_for(database_url, nats_url)), metadata) as service:
         yield service
 
 

@@ -1,96 +1,263 @@
-"""Every query the subcontracts service makes."""
+"""Every statement the subcontracts service runs, and the only module of it that touches the session (ADR 0013).
+
+Statements are built once, with bound parameters, so SQLAlchemy neither builds them again nor recomputes their
+cache keys for each request (ADR 0012's measurement); a listing's statement is built once for each combination of
+filters it is given. Rows come back as records; a change is written by `update_<thing>` with the whole record.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Select, delete, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Delete,
+    Executable,
+    Insert,
+    Integer,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
 
-from scx_subcontracts.models import Contract, Organisation, ProfileMonth, Subcontract
+from scx_persistence import UnitOfWork
+from scx_subcontracts.models import (
+    Contract,
+    Organisation,
+    ProfileMonth,
+    Subcontract,
+    SubcontractVariation,
+    contracts,
+    organisations,
+    profile_months,
+    subcontract_variations,
+    subcontracts,
+)
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+R = TypeVar("R")
+
+# What an update may change; the rest of a row is fixed when it is written (who the parties are, the model, when).
+CONTRACT_CHANGES = ("profile_revision",)
+SUBCONTRACT_CHANGES = (
+    "terms", "start_date", "end_date", "status", "variation", "ended_on", "end_reason", "end_note",
+)
 
 
-async def get_organisation(session: AsyncSession, organisation_id: str) -> Organisation | None:
-    return await session.get(Organisation, organisation_id)
+class AlreadyExists(Exception):
+    """Another transaction wrote a row with the same key first. The transaction can only roll back now."""
 
 
-async def list_organisations(
-    session: AsyncSession, *, kind: str | None, after: str | None, limit: int
-) -> Sequence[Organisation]:
-    query = select(Organisation).order_by(Organisation.organisation_id).limit(limit)
-    if kind:
-        query = query.where(Organisation.kind == kind)
-    if after:
-        query = query.where(Organisation.organisation_id > after)
-    return (await session.scalars(query)).all()
+# Building statements
 
 
-async def get_contract(session: AsyncSession, contract_id: str, *, for_update: bool = False) -> Contract | None:
-    query = select(Contract).where(Contract.contract_id == contract_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.scalars(query)).one_or_none()
+@cache
+def _select_by(table: Table, columns: tuple[str, ...], *, for_update: bool = False) -> Select[Any]:
+    """SELECT * FROM table WHERE each named column = :that_column."""
+    query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
+    return query.with_for_update() if for_update else query
+
+
+@cache
+def _insert_into(table: Table) -> Insert:
+    return insert(table)
+
+
+@cache
+def _delete_by(table: Table, columns: tuple[str, ...]) -> Delete:
+    return delete(table).where(*(table.c[name] == bindparam(name) for name in columns))
+
+
+@cache
+def _update_by(table: Table, key: str, columns: tuple[str, ...]) -> Update:
+    """UPDATE table SET each named column = :v_column WHERE key = :b_key (names that cannot clash with columns)."""
+    return update(table).where(table.c[key] == bindparam("b_key")).values({c: bindparam(f"v_{c}") for c in columns})
+
+
+def _paged(table: Table, key: str, given: frozenset[str]) -> Select[Any]:
+    query = select(table).order_by(table.c[key]).limit(bindparam("limit", type_=Integer))
+    return query.where(table.c[key] > bindparam("after")) if "after" in given else query
+
+
+def _given(**filters: object) -> dict[str, object]:
+    """The filters a caller set; an empty one filters nothing, as an absent one."""
+    return {name: value for name, value in filters.items() if value}
+
+
+# Running them
+
+
+async def _execute(
+    uow: UnitOfWork, statement: Executable, params: Mapping[str, object] | Sequence[Mapping[str, object]]
+) -> CursorResult[Any]:
+    return await (await uow.session.connection()).execute(statement, params)
+
+
+async def _all(uow: UnitOfWork, record: type[R], statement: Executable, params: Mapping[str, object]) -> list[R]:
+    return [record(**row) for row in (await _execute(uow, statement, params)).mappings()]
+
+
+async def _one(uow: UnitOfWork, record: type[R], statement: Executable, params: Mapping[str, object]) -> R | None:
+    row = (await _execute(uow, statement, params)).mappings().one_or_none()
+    return None if row is None else record(**row)
+
+
+def _values(record: DataclassInstance) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
+async def _update(uow: UnitOfWork, table: Table, key: str, columns: tuple[str, ...], record: object) -> None:
+    params = {"b_key": getattr(record, key), **{f"v_{c}": getattr(record, c) for c in columns}}
+    await _execute(uow, _update_by(table, key, columns), params)
+
+
+# Organisations
+
+
+async def get_organisation(uow: UnitOfWork, *, organisation_id: str) -> Organisation | None:
+    query = _select_by(organisations, ("organisation_id",))
+    return await _one(uow, Organisation, query, {"organisation_id": organisation_id})
+
+
+async def add_organisation(uow: UnitOfWork, organisation: Organisation) -> None:
+    try:
+        await _execute(uow, _insert_into(organisations), _values(organisation))
+    except IntegrityError:
+        raise AlreadyExists(organisation.organisation_id) from None
+
+
+@cache
+def _organisations_listing(given: frozenset[str]) -> Select[Any]:
+    query = _paged(organisations, "organisation_id", given)
+    return query.where(organisations.c.kind == bindparam("kind")) if "kind" in given else query
+
+
+async def list_organisations(uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int) -> list[Organisation]:
+    params = _given(kind=kind, after=after)
+    return await _all(uow, Organisation, _organisations_listing(frozenset(params)), {**params, "limit": limit})
+
+
+# Contracts and their profiles
+
+
+async def get_contract(uow: UnitOfWork, *, contract_id: str, for_update: bool = False) -> Contract | None:
+    query = _select_by(contracts, ("contract_id",), for_update=for_update)
+    return await _one(uow, Contract, query, {"contract_id": contract_id})
+
+
+async def add_contract(uow: UnitOfWork, contract: Contract) -> None:
+    await _execute(uow, _insert_into(contracts), _values(contract))
+
+
+async def update_contract(uow: UnitOfWork, contract: Contract) -> None:
+    await _update(uow, contracts, "contract_id", CONTRACT_CHANGES, contract)
+
+
+@cache
+def _contracts_listing(given: frozenset[str]) -> Select[Any]:
+    c = contracts.c
+    query = _paged(contracts, "contract_id", given)
+    if "prime_id" in given:
+        query = query.where(c.prime_id == bindparam("prime_id"))
+    if "partner_id" in given:
+        held = select(subcontracts.c.contract_id).where(subcontracts.c.partner_id == bindparam("partner_id"))
+        query = query.where(c.contract_id.in_(held))
+    if "area" in given:
+        query = query.where(c.contract_package_area == bindparam("area"))
+    return query
 
 
 async def list_contracts(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     prime_id: str | None,
     partner_id: str | None,
     area: str | None,
     after: str | None,
     limit: int,
-) -> Sequence[Contract]:
-    query: Select[tuple[Contract]] = select(Contract).order_by(Contract.contract_id).limit(limit)
-    if prime_id:
-        query = query.where(Contract.prime_id == prime_id)
-    if partner_id:
-        query = query.where(
-            Contract.contract_id.in_(select(Subcontract.contract_id).where(Subcontract.partner_id == partner_id))
-        )
-    if area:
-        query = query.where(Contract.contract_package_area == area)
-    if after:
-        query = query.where(Contract.contract_id > after)
-    return (await session.scalars(query)).all()
+) -> list[Contract]:
+    """Contracts of the prime, or those the partner holds a subcontract under, in the area."""
+    params = _given(prime_id=prime_id, partner_id=partner_id, area=area, after=after)
+    return await _all(uow, Contract, _contracts_listing(frozenset(params)), {**params, "limit": limit})
 
 
-async def profile_months(session: AsyncSession, contract_id: str, revision: int) -> Sequence[ProfileMonth]:
-    query = (
-        select(ProfileMonth)
-        .where(ProfileMonth.contract_id == contract_id, ProfileMonth.revision == revision)
-        .order_by(ProfileMonth.month)
-    )
-    return (await session.scalars(query)).all()
+_PROFILE_MONTHS = _select_by(profile_months, ("contract_id", "revision")).order_by(profile_months.c.month)
+_PROFILE_REVISIONS = (
+    select(profile_months.c.revision)
+    .where(profile_months.c.contract_id == bindparam("contract_id"))
+    .distinct()
+    .order_by(profile_months.c.revision)
+)
 
 
-async def profile_revisions(session: AsyncSession, contract_id: str) -> list[int]:
-    query = select(ProfileMonth.revision).where(ProfileMonth.contract_id == contract_id).distinct()
-    return sorted((await session.scalars(query)).all())
+async def profile_months_of(uow: UnitOfWork, *, contract_id: str, revision: int) -> list[ProfileMonth]:
+    return await _all(uow, ProfileMonth, _PROFILE_MONTHS, {"contract_id": contract_id, "revision": revision})
 
 
-async def replace_profile(session: AsyncSession, rows: list[ProfileMonth]) -> None:
-    if rows:
-        await session.execute(
-            delete(ProfileMonth).where(
-                ProfileMonth.contract_id == rows[0].contract_id, ProfileMonth.revision == rows[0].revision
-            )
-        )
-    session.add_all(rows)
-    await session.flush()  # read back in the same transaction before the commit
+async def profile_revisions(uow: UnitOfWork, *, contract_id: str) -> list[int]:
+    return list((await _execute(uow, _PROFILE_REVISIONS, {"contract_id": contract_id})).scalars())
 
 
-async def get_subcontract(
-    session: AsyncSession, subcontract_id: str, *, for_update: bool = False
-) -> Subcontract | None:
-    query = select(Subcontract).where(Subcontract.subcontract_id == subcontract_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.scalars(query)).one_or_none()
+async def replace_profile(uow: UnitOfWork, months: Sequence[ProfileMonth]) -> None:
+    """Write the months of one revision of one contract's profile in place of any it had."""
+    if not months:
+        return
+    revision = {"contract_id": months[0].contract_id, "revision": months[0].revision}
+    await _execute(uow, _delete_by(profile_months, ("contract_id", "revision")), revision)
+    await _execute(uow, _insert_into(profile_months), [_values(m) for m in months])
+
+
+# Subcontracts
+
+
+async def get_subcontract(uow: UnitOfWork, *, subcontract_id: str, for_update: bool = False) -> Subcontract | None:
+    query = _select_by(subcontracts, ("subcontract_id",), for_update=for_update)
+    return await _one(uow, Subcontract, query, {"subcontract_id": subcontract_id})
+
+
+async def add_subcontract(uow: UnitOfWork, subcontract: Subcontract) -> None:
+    await _execute(uow, _insert_into(subcontracts), _values(subcontract))
+
+
+async def update_subcontract(uow: UnitOfWork, subcontract: Subcontract) -> None:
+    await _update(uow, subcontracts, "subcontract_id", SUBCONTRACT_CHANGES, subcontract)
+
+
+async def add_subcontract_variation(uow: UnitOfWork, variation: SubcontractVariation) -> None:
+    await _execute(uow, _insert_into(subcontract_variations), _values(variation))
+
+
+_EQUAL_FILTERS = ("contract_id", "partner_id", "model", "status")
+
+
+@cache
+def _subcontracts_listing(given: frozenset[str]) -> Select[Any]:
+    c = subcontracts.c
+    query = _paged(subcontracts, "subcontract_id", given)
+    if "party" in given:
+        party: BindParameter[str] = bindparam("party")
+        query = query.where(or_(c.prime_id == party, c.partner_id == party))
+    for name in _EQUAL_FILTERS:
+        if name in given:
+            query = query.where(c[name] == bindparam(name))
+    return query
 
 
 async def list_subcontracts(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     party: str | None,
     contract_id: str | None,
@@ -99,27 +266,25 @@ async def list_subcontracts(
     status: str | None,
     after: str | None,
     limit: int,
-) -> Sequence[Subcontract]:
-    query = select(Subcontract).order_by(Subcontract.subcontract_id).limit(limit)
-    if party:
-        query = query.where(or_(Subcontract.prime_id == party, Subcontract.partner_id == party))
-    for column, value in (
-        (Subcontract.contract_id, contract_id),
-        (Subcontract.partner_id, partner_id),
-        (Subcontract.model, model),
-        (Subcontract.status, status),
-    ):
-        if value:
-            query = query.where(column == value)
-    if after:
-        query = query.where(Subcontract.subcontract_id > after)
-    return (await session.scalars(query)).all()
-
-
-async def live_end_to_end_shares(session: AsyncSession, contract_id: str, *, excluding: str | None = None) -> list[int]:
-    query = select(Subcontract).where(
-        Subcontract.contract_id == contract_id, Subcontract.model == "end_to_end", Subcontract.status == "live"
+) -> list[Subcontract]:
+    """Subcontracts the party (prime or partner) is in, narrowed by the other filters."""
+    params = _given(
+        party=party, contract_id=contract_id, partner_id=partner_id, model=model, status=status, after=after
     )
-    if excluding:
-        query = query.where(Subcontract.subcontract_id != excluding)
-    return [int(s.terms.get("share_of_targets_percent") or 0) for s in (await session.scalars(query)).all()]
+    return await _all(uow, Subcontract, _subcontracts_listing(frozenset(params)), {**params, "limit": limit})
+
+
+@cache
+def _live_end_to_end(*, excluding: bool) -> Select[Any]:
+    c = subcontracts.c
+    query = select(subcontracts).where(
+        c.contract_id == bindparam("contract_id"), c.model == "end_to_end", c.status == "live"
+    )
+    return query.where(c.subcontract_id != bindparam("excluding")) if excluding else query
+
+
+async def live_end_to_end_subcontracts(
+    uow: UnitOfWork, *, contract_id: str, excluding: str | None = None
+) -> list[Subcontract]:
+    params = {"contract_id": contract_id, **_given(excluding=excluding)}
+    return await _all(uow, Subcontract, _live_end_to_end(excluding="excluding" in params), params)

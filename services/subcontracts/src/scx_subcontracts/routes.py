@@ -39,7 +39,7 @@ async def register_organisation(
     body: RegisterOrganisation, principal: CurrentPrincipal, uow: UoW, response: Response
 ) -> OrganisationOut:
     """Register DWP, a JCP district, a prime provider or a supply-chain partner (DWP contract managers only)."""
-    organisation = await service.register_organisation(uow, principal, body)
+    organisation = await service.register_organisation(uow, principal, command=body)
     response.headers["Location"] = f"/organisations/{organisation.organisation_id}"
     return OrganisationOut.model_validate(organisation)
 
@@ -54,13 +54,13 @@ async def list_organisations(
 
 @router.get("/organisations/{organisation_id}", tags=["organisations"])
 async def get_organisation(organisation_id: str, principal: CurrentPrincipal, uow: UoW) -> OrganisationOut:
-    return OrganisationOut.model_validate(await service.get_organisation(uow, organisation_id))
+    return OrganisationOut.model_validate(await service.get_organisation(uow, organisation_id=organisation_id))
 
 
 @router.post("/contracts", status_code=status.HTTP_201_CREATED, tags=["contracts"])
 async def award_contract(body: AwardContract, principal: CurrentPrincipal, uow: UoW, response: Response) -> ContractOut:
     """DWP awards a prime a contract for a contract package area, optionally with its original monthly profile."""
-    contract = await service.award_contract(uow, principal, body)
+    contract = await service.award_contract(uow, principal, command=body)
     response.headers["Location"] = f"/contracts/{contract.contract_id}"
     return ContractOut.model_validate(contract)
 
@@ -82,14 +82,16 @@ async def list_contracts(
 
 @router.get("/contracts/{contract_id}", tags=["contracts"])
 async def get_contract(contract_id: str, principal: CurrentPrincipal, uow: UoW) -> ContractOut:
-    return ContractOut.model_validate(await service.get_contract(uow, principal, contract_id))
+    return ContractOut.model_validate(await service.get_contract(uow, principal, contract_id=contract_id))
 
 
 @router.put("/contracts/{contract_id}/profile", tags=["contracts"])
 async def set_profile(contract_id: str, body: SetProfile, principal: CurrentPrincipal, uow: UoW) -> ProfileOut:
     """Set a new revision of the monthly profile; earlier revisions are kept for comparison."""
-    contract, revision = await service.set_profile(uow, principal, contract_id, body.months)
-    revision, revisions, months = await service.get_profile(uow, principal, contract.contract_id, revision)
+    contract = await service.set_profile(uow, principal, contract_id=contract_id, months=body.months)
+    revision, revisions, months = await service.get_profile(
+        uow, principal, contract_id=contract.contract_id, revision=contract.profile_revision
+    )
     return _profile_out(contract_id, revision, revisions, months)
 
 
@@ -100,7 +102,9 @@ async def get_profile(
     uow: UoW,
     revision: Annotated[int | None, Query(ge=1, description="default: the latest")] = None,
 ) -> ProfileOut:
-    revision, revisions, months = await service.get_profile(uow, principal, contract_id, revision)
+    revision, revisions, months = await service.get_profile(
+        uow, principal, contract_id=contract_id, revision=revision
+    )
     return _profile_out(contract_id, revision or 0, revisions, months)
 
 
@@ -118,7 +122,7 @@ async def agree_subcontract(
     contract_id: str, body: AgreeSubcontract, principal: CurrentPrincipal, uow: UoW, response: Response
 ) -> SubcontractOut:
     """A prime agrees a subcontract with a partner under one of the four supply-chain models."""
-    subcontract = await service.agree_subcontract(uow, principal, contract_id, body)
+    subcontract = await service.agree_subcontract(uow, principal, contract_id=contract_id, command=body)
     response.headers["Location"] = f"/subcontracts/{subcontract.subcontract_id}"
     return service.subcontract_out(subcontract)
 
@@ -143,7 +147,7 @@ async def list_subcontracts(
 
 @router.get("/subcontracts/{subcontract_id}", tags=["subcontracts"])
 async def get_subcontract(subcontract_id: str, principal: CurrentPrincipal, uow: UoW) -> SubcontractOut:
-    return service.subcontract_out(await service.get_subcontract(uow, principal, subcontract_id))
+    return service.subcontract_out(await service.get_subcontract(uow, principal, subcontract_id=subcontract_id))
 
 
 @router.post("/subcontracts/{subcontract_id}/variations", tags=["subcontracts"])
@@ -151,7 +155,7 @@ async def vary_subcontract(
     subcontract_id: str, body: VarySubcontract, principal: CurrentPrincipal, uow: UoW
 ) -> SubcontractOut:
     """Vary the terms of a live subcontract, with a reason; the full new terms replace the old."""
-    subcontract = await service.vary_subcontract(uow, principal, subcontract_id, body)
+    subcontract = await service.vary_subcontract(uow, principal, subcontract_id=subcontract_id, command=body)
     return service.subcontract_out(subcontract)
 
 
@@ -160,5 +164,5 @@ async def end_subcontract(
     subcontract_id: str, body: EndSubcontract, principal: CurrentPrincipal, uow: UoW
 ) -> SubcontractOut:
     """End a subcontract with a coded reason (e.g. the prime took the targets back in-house)."""
-    subcontract = await service.end_subcontract(uow, principal, subcontract_id, body)
+    subcontract = await service.end_subcontract(uow, principal, subcontract_id=subcontract_id, command=body)
     return service.subcontract_out(subcontract)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import uuid_utils
-from sqlalchemy.exc import IntegrityError
 
 from scx_contracts.registry import EventData
 from scx_contracts.subcontracts import (
@@ -20,11 +19,10 @@ from scx_contracts.subcontracts import (
     SubcontractVaried,
 )
 from scx_persistence import UnitOfWork
-from scx_servicekit import Principal, Problem
-from scx_servicekit.auth import forbidden
+from scx_servicekit import Principal
 from scx_servicekit.events import make_event
 from scx_servicekit.problems import not_found
-from scx_subcontracts import repository, rules
+from scx_subcontracts import access, problems, repository, rules
 from scx_subcontracts.models import Contract, Organisation, ProfileMonth, Subcontract, SubcontractVariation
 from scx_subcontracts.schemas import (
     AgreeSubcontract,
@@ -47,89 +45,53 @@ def _record(uow: UnitOfWork, principal: Principal, data: EventData) -> None:
     uow.record(make_event(data, producer=PRODUCER, actor=principal.actor()))
 
 
-def require_contract_manager(principal: Principal) -> None:
-    if principal.kind != "dwp" or not principal.has_role("contract_manager"):
-        raise forbidden("Only a DWP contract manager may do this; auditors read and change nothing.")
-
-
-def require_prime_manager(principal: Principal) -> None:
-    if principal.kind != "prime" or not principal.has_role("manager"):
-        raise forbidden("Only a prime provider's manager may manage its supply chain.")
-
-
-def invalid_terms(errors: Sequence[rules.TermsError]) -> Problem:
-    return Problem(
-        422,
-        "invalid-subcontract-terms",
-        "The subcontract's terms do not fit",
-        "; ".join(f"{e.field}: {e.message}" for e in errors),
-        errors=[{"field": f"body.{e.field}", "message": e.message} for e in errors],
-    )
-
-
 # Organisations
 
 
-async def register_organisation(uow: UnitOfWork, principal: Principal, command: RegisterOrganisation) -> Organisation:
-    require_contract_manager(principal)
-    if await repository.get_organisation(uow.session, command.organisation_id):
-        raise Problem(
-            409, "organisation-exists", "The organisation is already registered",
-            f"{command.organisation_id} is already registered.",
-        )
+async def register_organisation(
+    uow: UnitOfWork, principal: Principal, *, command: RegisterOrganisation
+) -> Organisation:
+    access.require_contract_manager(principal)
+    if await repository.get_organisation(uow, organisation_id=command.organisation_id):
+        raise problems.organisation_exists(command.organisation_id)
     organisation = Organisation(
         organisation_id=command.organisation_id, name=command.name, kind=command.kind, registered_at=_now()
     )
-    uow.session.add(organisation)
     try:
-        await uow.session.flush()
-    except IntegrityError:
-        raise Problem(409, "organisation-exists", "The organisation is already registered") from None
+        await repository.add_organisation(uow, organisation)
+    except repository.AlreadyExists:
+        raise problems.organisation_exists(command.organisation_id) from None
     _record(uow, principal, OrganisationRegistered(
         organisation_id=organisation.organisation_id, name=organisation.name, kind=command.kind
     ))
     return organisation
 
 
-async def list_organisations(
-    uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int
-) -> Sequence[Organisation]:
+async def list_organisations(uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int) -> list[Organisation]:
     """Who is registered is no secret: any authenticated organisation may list them."""
-    return await repository.list_organisations(uow.session, kind=kind, after=after, limit=limit)
+    return await repository.list_organisations(uow, kind=kind, after=after, limit=limit)
 
 
-async def get_organisation(uow: UnitOfWork, organisation_id: str) -> Organisation:
-    organisation = await repository.get_organisation(uow.session, organisation_id)
+async def get_organisation(uow: UnitOfWork, *, organisation_id: str) -> Organisation:
+    organisation = await repository.get_organisation(uow, organisation_id=organisation_id)
     if organisation is None:
         raise not_found("Organisation", organisation_id)
     return organisation
 
 
-async def organisation_of_kind(uow: UnitOfWork, organisation_id: str, kind: str, field: str) -> Organisation:
-    organisation = await repository.get_organisation(uow.session, organisation_id)
+async def _organisation_of_kind(uow: UnitOfWork, organisation_id: str, *, kind: str, field: str) -> Organisation:
+    organisation = await repository.get_organisation(uow, organisation_id=organisation_id)
     if organisation is None or organisation.kind != kind:
-        raise Problem(
-            422, "unknown-organisation", f"No {kind} organisation {organisation_id}",
-            f"{field} must name a registered {kind} organisation.",
-            errors=[{"field": f"body.{field}", "message": f"not a registered {kind}"}],
-        )
+        raise problems.unknown_organisation(organisation_id, kind=kind, field=field)
     return organisation
 
 
 # Contracts
 
 
-def can_see_contract(principal: Principal, contract: Contract, partner_contracts: set[str] | None = None) -> bool:
-    if principal.kind in ("dwp", "jcp"):
-        return True  # JCP refers to contracts, so it knows which exist
-    if principal.kind == "prime":
-        return contract.prime_id == principal.organisation_id
-    return partner_contracts is not None and contract.contract_id in partner_contracts
-
-
-async def award_contract(uow: UnitOfWork, principal: Principal, command: AwardContract) -> Contract:
-    require_contract_manager(principal)
-    await organisation_of_kind(uow, command.prime_id, "prime", "prime_id")
+async def award_contract(uow: UnitOfWork, principal: Principal, *, command: AwardContract) -> Contract:
+    access.require_contract_manager(principal)
+    await _organisation_of_kind(uow, command.prime_id, kind="prime", field="prime_id")
     contract = Contract(
         contract_id=str(uuid_utils.uuid7()),
         prime_id=command.prime_id,
@@ -141,8 +103,7 @@ async def award_contract(uow: UnitOfWork, principal: Principal, command: AwardCo
         profile_revision=0,
         awarded_at=_now(),
     )
-    uow.session.add(contract)
-    await uow.session.flush()
+    await repository.add_contract(uow, contract)
     _record(uow, principal, ContractAwarded(
         contract_id=contract.contract_id,
         prime_id=contract.prime_id,
@@ -153,85 +114,86 @@ async def award_contract(uow: UnitOfWork, principal: Principal, command: AwardCo
         payment_model=contract.payment_model,
     ))
     if command.profile:
-        await _set_profile(uow, principal, contract, command.profile)
+        contract = await _set_profile(uow, principal, contract, command.profile)
     return contract
 
 
-async def get_contract(uow: UnitOfWork, principal: Principal, contract_id: str) -> Contract:
-    contract = await repository.get_contract(uow.session, contract_id)
-    partner_contracts = None
-    if contract is not None and principal.kind == "partner":
-        mine = await repository.list_subcontracts(
-            uow.session, party=principal.organisation_id, contract_id=contract_id, partner_id=None, model=None,
-            status=None, after=None, limit=1,
-        )
-        partner_contracts = {s.contract_id for s in mine}
-    if contract is None or not can_see_contract(principal, contract, partner_contracts):
+async def get_contract(uow: UnitOfWork, principal: Principal, *, contract_id: str) -> Contract:
+    contract = await repository.get_contract(uow, contract_id=contract_id)
+    if contract is None:
+        raise not_found("Contract", contract_id)
+    holds_subcontract = await _holds_subcontract(uow, principal, contract_id)
+    if not access.can_see_contract(principal, contract, holds_subcontract=holds_subcontract):
         raise not_found("Contract", contract_id)
     return contract
+
+
+async def _holds_subcontract(uow: UnitOfWork, principal: Principal, contract_id: str) -> bool:
+    if principal.kind != "partner":
+        return False  # spares the query: only a partner's sight of a contract depends on it
+    held = await repository.list_subcontracts(
+        uow, party=principal.organisation_id, contract_id=contract_id, partner_id=None, model=None, status=None,
+        after=None, limit=1,
+    )
+    return bool(held)
 
 
 async def list_contracts(
     uow: UnitOfWork, principal: Principal, *, area: str | None, prime_id: str | None, after: str | None, limit: int
-) -> Sequence[Contract]:
-    partner_id = None
-    if principal.kind == "prime":
-        if prime_id and prime_id != principal.organisation_id:
-            return []
-        prime_id = principal.organisation_id
-    elif principal.kind == "partner":
-        partner_id = principal.organisation_id
+) -> list[Contract]:
+    view = access.contracts_in_view(principal, prime_id=prime_id)
+    if view is None:
+        return []
     return await repository.list_contracts(
-        uow.session, prime_id=prime_id, partner_id=partner_id, area=area, after=after, limit=limit
+        uow, prime_id=view.prime_id, partner_id=view.partner_id, area=area, after=after, limit=limit
     )
 
 
 async def set_profile(
-    uow: UnitOfWork, principal: Principal, contract_id: str, months: list[MonthlyProfile]
-) -> tuple[Contract, int]:
-    require_contract_manager(principal)
-    contract = await repository.get_contract(uow.session, contract_id, for_update=True)
+    uow: UnitOfWork, principal: Principal, *, contract_id: str, months: list[MonthlyProfile]
+) -> Contract:
+    access.require_contract_manager(principal)
+    contract = await repository.get_contract(uow, contract_id=contract_id, for_update=True)
     if contract is None:
         raise not_found("Contract", contract_id)
-    revision = await _set_profile(uow, principal, contract, months)
-    return contract, revision
+    return await _set_profile(uow, principal, contract, months)
 
 
-async def _set_profile(uow: UnitOfWork, principal: Principal, contract: Contract, months: list[MonthlyProfile]) -> int:
+async def _set_profile(
+    uow: UnitOfWork, principal: Principal, contract: Contract, months: list[MonthlyProfile]
+) -> Contract:
     first, last = contract.start_date.strftime("%Y-%m"), contract.end_date.strftime("%Y-%m")
     outside = [m.month for m in months if not first <= m.month <= last]
     if outside:
-        raise Problem(
-            422, "profile-outside-contract", "Profile months fall outside the contract",
-            f"{', '.join(outside)} outside {first}..{last}",
-            errors=[{"field": "body.months", "message": f"{m} is outside the contract"} for m in outside],
-        )
-    contract.profile_revision += 1
-    revision = contract.profile_revision
+        raise problems.profile_outside_contract(outside, first=first, last=last)
+    contract = replace(contract, profile_revision=contract.profile_revision + 1)
+    await repository.update_contract(uow, contract)
     now = _now()
-    await repository.replace_profile(uow.session, [
+    await repository.replace_profile(uow, [
         ProfileMonth(
-            contract_id=contract.contract_id, revision=revision, month=m.month, job_outcomes=m.job_outcomes,
-            sustained_job_outcomes=m.sustained_job_outcomes, work_focused_interviews=m.work_focused_interviews,
-            set_at=now,
+            contract_id=contract.contract_id, revision=contract.profile_revision, month=m.month,
+            job_outcomes=m.job_outcomes, sustained_job_outcomes=m.sustained_job_outcomes,
+            work_focused_interviews=m.work_focused_interviews, set_at=now,
         )
         for m in months
     ])
     _record(uow, principal, ContractProfileSet(
-        contract_id=contract.contract_id, prime_id=contract.prime_id, revision=revision, months=months
+        contract_id=contract.contract_id, prime_id=contract.prime_id, revision=contract.profile_revision,
+        months=months,
     ))
-    return revision
+    return contract
 
 
 async def get_profile(
-    uow: UnitOfWork, principal: Principal, contract_id: str, revision: int | None
-) -> tuple[int, list[int], Sequence[ProfileMonth]]:
-    contract = await get_contract(uow, principal, contract_id)
-    revisions = await repository.profile_revisions(uow.session, contract_id)
+    uow: UnitOfWork, principal: Principal, *, contract_id: str, revision: int | None
+) -> tuple[int, list[int], list[ProfileMonth]]:
+    """The revision asked for (default: the latest), every revision there is, and the months of the one."""
+    contract = await get_contract(uow, principal, contract_id=contract_id)
+    revisions = await repository.profile_revisions(uow, contract_id=contract_id)
     wanted = revision or contract.profile_revision
     if wanted not in revisions:
         raise not_found("Profile revision", str(wanted))
-    return wanted, revisions, await repository.profile_months(uow.session, contract_id, wanted)
+    return wanted, revisions, await repository.profile_months_of(uow, contract_id=contract_id, revision=wanted)
 
 
 # Subcontracts
@@ -271,25 +233,28 @@ def subcontract_out(subcontract: Subcontract) -> SubcontractOut:
 
 
 async def _check_terms(
-    uow: UnitOfWork, contract: Contract, model: str, terms: SubcontractTerms, excluding: str | None = None
+    uow: UnitOfWork, contract: Contract, model: str, terms: SubcontractTerms, *, excluding: str | None = None
 ) -> None:
     errors = rules.check_terms(model, terms)
     errors += rules.check_within_contract(terms, contract.start_date, contract.end_date)
     if model == "end_to_end":
-        others = await repository.live_end_to_end_shares(uow.session, contract.contract_id, excluding=excluding)
-        errors += rules.check_share_of_targets(others, terms.share_of_targets_percent)
+        others = await repository.live_end_to_end_subcontracts(
+            uow, contract_id=contract.contract_id, excluding=excluding
+        )
+        shares = [int(s.terms.get("share_of_targets_percent") or 0) for s in others]
+        errors += rules.check_share_of_targets(shares, terms.share_of_targets_percent)
     if errors:
-        raise invalid_terms(errors)
+        raise problems.invalid_subcontract_terms(errors)
 
 
 async def agree_subcontract(
-    uow: UnitOfWork, principal: Principal, contract_id: str, command: AgreeSubcontract
+    uow: UnitOfWork, principal: Principal, *, contract_id: str, command: AgreeSubcontract
 ) -> Subcontract:
-    require_prime_manager(principal)
-    contract = await repository.get_contract(uow.session, contract_id, for_update=True)
-    if contract is None or contract.prime_id != principal.organisation_id:
+    access.require_prime_manager(principal)
+    contract = await repository.get_contract(uow, contract_id=contract_id, for_update=True)
+    if contract is None or not access.is_prime_of(principal, contract):
         raise not_found("Contract", contract_id)
-    await organisation_of_kind(uow, command.partner_id, "partner", "partner_id")
+    await _organisation_of_kind(uow, command.partner_id, kind="partner", field="partner_id")
     terms = terms_of(command)
     await _check_terms(uow, contract, command.model, terms)
     subcontract = Subcontract(
@@ -303,10 +268,12 @@ async def agree_subcontract(
         end_date=terms.end_date,
         status="live",
         variation=0,
+        ended_on=None,
+        end_reason=None,
+        end_note=None,
         agreed_at=_now(),
     )
-    uow.session.add(subcontract)
-    await uow.session.flush()
+    await repository.add_subcontract(uow, subcontract)
     _record(uow, principal, SubcontractAgreed(
         subcontract_id=subcontract.subcontract_id, contract_id=contract.contract_id, prime_id=contract.prime_id,
         partner_id=command.partner_id, model=command.model, terms=terms,
@@ -314,15 +281,9 @@ async def agree_subcontract(
     return subcontract
 
 
-def can_see_subcontract(principal: Principal, subcontract: Subcontract) -> bool:
-    if principal.kind == "dwp":
-        return True
-    return principal.organisation_id in (subcontract.prime_id, subcontract.partner_id)
-
-
-async def get_subcontract(uow: UnitOfWork, principal: Principal, subcontract_id: str) -> Subcontract:
-    subcontract = await repository.get_subcontract(uow.session, subcontract_id)
-    if subcontract is None or not can_see_subcontract(principal, subcontract):
+async def get_subcontract(uow: UnitOfWork, principal: Principal, *, subcontract_id: str) -> Subcontract:
+    subcontract = await repository.get_subcontract(uow, subcontract_id=subcontract_id)
+    if subcontract is None or not access.can_see_subcontract(principal, subcontract):
         raise not_found("Subcontract", subcontract_id)
     return subcontract
 
@@ -337,45 +298,40 @@ async def list_subcontracts(
     status: str | None,
     after: str | None,
     limit: int,
-) -> Sequence[Subcontract]:
-    if principal.kind == "jcp":
-        raise forbidden("Jobcentre Plus does not see the terms of providers' supply chains.")
-    party = None if principal.kind == "dwp" else principal.organisation_id
+) -> list[Subcontract]:
     return await repository.list_subcontracts(
-        uow.session, party=party, contract_id=contract_id, partner_id=partner_id, model=model, status=status,
-        after=after, limit=limit,
+        uow, party=access.subcontract_party(principal), contract_id=contract_id, partner_id=partner_id,
+        model=model, status=status, after=after, limit=limit,
     )
 
 
 async def _own_live_subcontract(uow: UnitOfWork, principal: Principal, subcontract_id: str) -> Subcontract:
-    require_prime_manager(principal)
-    subcontract = await repository.get_subcontract(uow.session, subcontract_id, for_update=True)
-    if subcontract is None or subcontract.prime_id != principal.organisation_id:
+    access.require_prime_manager(principal)
+    subcontract = await repository.get_subcontract(uow, subcontract_id=subcontract_id, for_update=True)
+    if subcontract is None or not access.is_prime_of(principal, subcontract):
         raise not_found("Subcontract", subcontract_id)
     if subcontract.status != "live":
-        raise Problem(
-            409, "subcontract-ended", "The subcontract has ended",
-            f"It ended on {subcontract.ended_on}; agree a new subcontract instead.",
-        )
+        raise problems.subcontract_ended(subcontract.ended_on)
     return subcontract
 
 
 async def vary_subcontract(
-    uow: UnitOfWork, principal: Principal, subcontract_id: str, command: VarySubcontract
+    uow: UnitOfWork, principal: Principal, *, subcontract_id: str, command: VarySubcontract
 ) -> Subcontract:
     subcontract = await _own_live_subcontract(uow, principal, subcontract_id)
-    contract = await repository.get_contract(uow.session, subcontract.contract_id)
-    assert contract is not None
+    contract = await repository.get_contract(uow, contract_id=subcontract.contract_id)
+    assert contract is not None  # a foreign key: a subcontract's contract is never missing
     terms = terms_of(command)
     await _check_terms(uow, contract, subcontract.model, terms, excluding=subcontract.subcontract_id)
-    subcontract.variation += 1
-    subcontract.terms = terms.model_dump(mode="json")
-    subcontract.start_date, subcontract.end_date = terms.start_date, terms.end_date
-    uow.session.add(SubcontractVariation(
+    subcontract = replace(
+        subcontract, variation=subcontract.variation + 1, terms=terms.model_dump(mode="json"),
+        start_date=terms.start_date, end_date=terms.end_date,
+    )
+    await repository.update_subcontract(uow, subcontract)
+    await repository.add_subcontract_variation(uow, SubcontractVariation(
         subcontract_id=subcontract.subcontract_id, variation=subcontract.variation, reason=command.reason,
         terms=subcontract.terms, varied_at=_now(), varied_by=principal.user,
     ))
-    await uow.session.flush()
     _record(uow, principal, SubcontractVaried(
         subcontract_id=subcontract.subcontract_id, contract_id=subcontract.contract_id,
         prime_id=subcontract.prime_id, partner_id=subcontract.partner_id, variation=subcontract.variation,
@@ -385,25 +341,17 @@ async def vary_subcontract(
 
 
 async def end_subcontract(
-    uow: UnitOfWork, principal: Principal, subcontract_id: str, command: EndSubcontract
+    uow: UnitOfWork, principal: Principal, *, subcontract_id: str, command: EndSubcontract
 ) -> Subcontract:
     subcontract = await _own_live_subcontract(uow, principal, subcontract_id)
     if command.ended_on < subcontract.start_date:
-        raise Problem(
-            422, "invalid-end-date", "A subcontract cannot end before it starts",
-            errors=[{"field": "body.ended_on", "message": f"before the start date {subcontract.start_date}"}],
-        )
+        raise problems.end_before_start(subcontract.start_date)
     if command.ended_on > subcontract.end_date:
-        raise Problem(
-            422, "invalid-end-date", "A subcontract cannot be ended after it expires",
-            f"It expires on {subcontract.end_date} by its own terms; vary it to extend it instead.",
-            errors=[{"field": "body.ended_on", "message": f"after the end date {subcontract.end_date}"}],
-        )
-    subcontract.status = "ended"
-    subcontract.ended_on = command.ended_on
-    subcontract.end_reason = command.reason
-    subcontract.end_note = command.note
-    await uow.session.flush()
+        raise problems.end_after_expiry(subcontract.end_date)
+    subcontract = replace(
+        subcontract, status="ended", ended_on=command.ended_on, end_reason=command.reason, end_note=command.note
+    )
+    await repository.update_subcontract(uow, subcontract)
     _record(uow, principal, SubcontractEnded(
         subcontract_id=subcontract.subcontract_id, contract_id=subcontract.contract_id,
         prime_id=subcontract.prime_id, partner_id=subcontract.partner_id, ended_on=command.ended_on,
