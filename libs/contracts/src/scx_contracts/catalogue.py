@@ -54,7 +54,7 @@ def render_files() -> dict[str, str]:
             "# Event catalogue",
             "",
             "Generated from the schemas in `libs/contracts` by `make events`; do not edit by hand.",
-            "Every event travels in the envelope described in `docs/architecture.md` (see any schema file for its fields).",
+            "Every event travels in the envelope of `docs/architecture.md` (see any schema file for its fields).",
             "",
             "| type | version | subject | producer | data fields | notes |",
             "| --- | --- | --- | --- | --- | --- |",
