@@ -1,91 +1,106 @@
 """The statements every repository is made of (ADR 0013): rows in and out as frozen records.
 
 Statements are built once per table and column set, with bound parameters, so SQLAlchemy reuses them and their
-cache keys (ADR 0012 measured the difference on the referral service's hot path). Only repositories call these.
+cache keys (ADR 0012 measured the difference on the referral service's hot path). Parameters travel as a mapping,
+never as keyword arguments, so a column may be called anything. Only repositories call these.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Executable, Insert, Select, Table, Update, bindparam, insert, select, update
+from sqlalchemy import (
+    CursorResult,
+    Delete,
+    Executable,
+    Insert,
+    Select,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy import update as update_statement
 
 from scx_persistence.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 R = TypeVar("R")
+Params = Mapping[str, object]
 
-_built: dict[tuple[object, ...], Any] = {}  # a few dozen statements per service at most
 
-
+@cache
 def select_by(table: Table, *columns: str, for_update: bool = False) -> Select[Any]:
     """SELECT * FROM table WHERE each named column = :that_column."""
-    key = ("select", table, columns, for_update)
-    if key not in _built:
-        query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
-        _built[key] = query.with_for_update() if for_update else query
-    statement: Select[Any] = _built[key]
-    return statement
+    query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
+    return query.with_for_update() if for_update else query
 
 
-def _insert_into(table: Table) -> Insert:
-    key = ("insert", table)
-    if key not in _built:
-        _built[key] = insert(table)
-    statement: Insert = _built[key]
-    return statement
+@cache
+def insert_into(table: Table) -> Insert:
+    return insert(table)
 
 
-def _update_by(table: Table, keys: tuple[str, ...], columns: tuple[str, ...]) -> Update:
-    key = ("update", table, keys, columns)
-    if key not in _built:
-        _built[key] = (
-            update(table)
-            .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
-            .values({c: bindparam(f"v_{c}") for c in columns})
-        )
-    statement: Update = _built[key]
-    return statement
+@cache
+def delete_by(table: Table, *columns: str) -> Delete:
+    """DELETE FROM table WHERE each named column = :that_column."""
+    return delete(table).where(*(table.c[name] == bindparam(name) for name in columns))
 
 
-async def fetch_one(uow: UnitOfWork, record: type[R], query: Executable, **params: Any) -> R | None:
-    connection = await uow.session.connection()
-    row = (await connection.execute(query, params)).mappings().one_or_none()
+@cache
+def update_by(table: Table, keys: tuple[str, ...], columns: tuple[str, ...]) -> Update:
+    """UPDATE table SET each column = :v_column WHERE each key = :k_key (names that cannot clash with columns)."""
+    return (
+        update_statement(table)
+        .where(*(table.c[k] == bindparam(f"k_{k}") for k in keys))
+        .values({c: bindparam(f"v_{c}") for c in columns})
+    )
+
+
+async def execute(uow: UnitOfWork, statement: Executable, params: Params | Sequence[Params] = {}) -> CursorResult[Any]:  # noqa: B006 - never mutated
+    return await (await uow.session.connection()).execute(statement, params)
+
+
+async def fetch_all(uow: UnitOfWork, record: type[R], statement: Executable, params: Params = {}) -> list[R]:  # noqa: B006
+    return [record(**row) for row in (await execute(uow, statement, params)).mappings()]
+
+
+async def fetch_one(uow: UnitOfWork, record: type[R], statement: Executable, params: Params = {}) -> R | None:  # noqa: B006
+    row = (await execute(uow, statement, params)).mappings().one_or_none()
     return None if row is None else record(**row)
 
 
-async def fetch_all(uow: UnitOfWork, record: type[R], query: Executable, **params: Any) -> list[R]:
-    connection = await uow.session.connection()
-    return [record(**row) for row in (await connection.execute(query, params)).mappings()]
+async def scalar(uow: UnitOfWork, statement: Executable, params: Params = {}) -> Any:  # noqa: B006
+    return await (await uow.session.connection()).scalar(statement, params)
 
 
-async def scalar(uow: UnitOfWork, query: Executable, **params: Any) -> Any:
-    return await (await uow.session.connection()).scalar(query, params)
+def values(record: DataclassInstance) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
 
 
-async def execute(uow: UnitOfWork, statement: Executable, params: Sequence[dict[str, Any]] | dict[str, Any]) -> None:
-    await (await uow.session.connection()).execute(statement, params)
+async def insert_record(uow: UnitOfWork, table: Table, record: DataclassInstance) -> None:
+    await execute(uow, insert_into(table), values(record))
 
 
-def _values(record: object) -> dict[str, Any]:
-    return {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}  # type: ignore[arg-type]
-
-
-async def insert_records(uow: UnitOfWork, table: Table, records: Iterable[object]) -> None:
-    rows = [_values(r) for r in records]
+async def insert_records(uow: UnitOfWork, table: Table, records: Iterable[DataclassInstance]) -> None:
+    rows = [values(r) for r in records]
     if rows:
-        await execute(uow, _insert_into(table), rows)
+        await execute(uow, insert_into(table), rows)
 
 
-async def insert_record(uow: UnitOfWork, table: Table, record: object) -> None:
-    await execute(uow, _insert_into(table), _values(record))
-
-
-async def update_record(uow: UnitOfWork, table: Table, record: object) -> None:
-    """Write every column of the record that is not part of the table's primary key, by that key."""
+async def update_record(
+    uow: UnitOfWork, table: Table, record: DataclassInstance, *, columns: Sequence[str] | None = None
+) -> None:
+    """Write the record's `columns` (by default every column outside the primary key) to its row, by that key."""
     keys = tuple(c.name for c in table.primary_key.columns)
-    values = _values(record)
-    columns = tuple(name for name in values if name not in keys)
-    params = {**{f"k_{k}": values[k] for k in keys}, **{f"v_{c}": values[c] for c in columns}}
-    await execute(uow, _update_by(table, keys, columns), params)
+    row = values(record)
+    changed = tuple(columns) if columns is not None else tuple(name for name in row if name not in keys)
+    params = {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in changed}}
+    await execute(uow, update_by(table, keys, changed), params)

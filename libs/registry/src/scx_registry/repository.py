@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from scx_persistence import UnitOfWork
 from scx_persistence.records import (
+    delete_by,
     execute,
     fetch_all,
     fetch_one,
@@ -30,7 +31,7 @@ from scx_registry.models import (
 
 async def get_organisation(uow: UnitOfWork, organisation_id: str) -> KnownOrganisation | None:
     return await fetch_one(
-        uow, KnownOrganisation, select_by(known_organisations, "organisation_id"), organisation_id=organisation_id
+        uow, KnownOrganisation, select_by(known_organisations, "organisation_id"), {"organisation_id": organisation_id}
     )
 
 
@@ -39,7 +40,7 @@ async def add_organisation(uow: UnitOfWork, organisation: KnownOrganisation) -> 
 
 
 async def get_contract(uow: UnitOfWork, contract_id: str) -> KnownContract | None:
-    return await fetch_one(uow, KnownContract, select_by(known_contracts, "contract_id"), contract_id=contract_id)
+    return await fetch_one(uow, KnownContract, select_by(known_contracts, "contract_id"), {"contract_id": contract_id})
 
 
 async def add_contract(uow: UnitOfWork, contract: KnownContract) -> None:
@@ -61,14 +62,14 @@ async def profile(uow: UnitOfWork, contract_id: str, revision: int) -> list[Prof
 
 
 async def replace_profile(uow: UnitOfWork, contract_id: str, revision: int, months: Sequence[ProfileMonth]) -> None:
-    c = known_profile_months.c
-    await execute(uow, delete(known_profile_months).where(c.contract_id == contract_id, c.revision == revision), {})
+    await execute(uow, delete_by(known_profile_months, "contract_id", "revision"),
+                  {"contract_id": contract_id, "revision": revision})
     await insert_records(uow, known_profile_months, months)
 
 
 async def get_subcontract(uow: UnitOfWork, subcontract_id: str) -> KnownSubcontract | None:
     query = select_by(known_subcontracts, "subcontract_id")
-    return await fetch_one(uow, KnownSubcontract, query, subcontract_id=subcontract_id)
+    return await fetch_one(uow, KnownSubcontract, query, {"subcontract_id": subcontract_id})
 
 
 async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> None:
@@ -88,9 +89,8 @@ async def subcontracts_between(
     uow: UnitOfWork, *, contract_id: str, prime_id: str, partner_id: str
 ) -> list[KnownSubcontract]:
     """Every subcontract, live or ended, between this prime and partner under this contract."""
-    return await fetch_all(
-        uow, KnownSubcontract, _BETWEEN, contract_id=contract_id, prime_id=prime_id, partner_id=partner_id
-    )
+    params = {"contract_id": contract_id, "prime_id": prime_id, "partner_id": partner_id}
+    return await fetch_all(uow, KnownSubcontract, _BETWEEN, params)
 
 
 _OF_CONTRACT = select_by(known_subcontracts, "contract_id").order_by(known_subcontracts.c.subcontract_id)
@@ -98,4 +98,4 @@ _OF_CONTRACT = select_by(known_subcontracts, "contract_id").order_by(known_subco
 
 async def subcontracts_of(uow: UnitOfWork, contract_id: str) -> list[KnownSubcontract]:
     """The contract's whole supply chain, live or ended."""
-    return await fetch_all(uow, KnownSubcontract, _OF_CONTRACT, contract_id=contract_id)
+    return await fetch_all(uow, KnownSubcontract, _OF_CONTRACT, {"contract_id": contract_id})

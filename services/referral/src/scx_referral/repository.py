@@ -38,7 +38,7 @@ class ReferralFilter:
 
 async def get_referral(uow: UnitOfWork, referral_id: str, *, for_update: bool = False) -> Referral | None:
     query = select_by(referrals, "referral_id", for_update=for_update)
-    return await fetch_one(uow, Referral, query, referral_id=referral_id)
+    return await fetch_one(uow, Referral, query, {"referral_id": referral_id})
 
 
 async def add_referral(uow: UnitOfWork, referral: Referral) -> None:
@@ -73,7 +73,7 @@ async def list_referrals(uow: UnitOfWork, where: ReferralFilter, *, after: str |
 
 
 async def get_allocation(uow: UnitOfWork, allocation_id: str) -> Allocation | None:
-    return await fetch_one(uow, Allocation, select_by(allocations, "allocation_id"), allocation_id=allocation_id)
+    return await fetch_one(uow, Allocation, select_by(allocations, "allocation_id"), {"allocation_id": allocation_id})
 
 
 async def add_allocation(uow: UnitOfWork, allocation: Allocation) -> None:
@@ -90,7 +90,7 @@ _ALLOCATIONS_OF = select(allocations).where(allocations.c.referral_id == bindpar
 
 
 async def allocations_of(uow: UnitOfWork, referral_id: str) -> list[Allocation]:
-    return await fetch_all(uow, Allocation, _ALLOCATIONS_OF, referral_id=referral_id)
+    return await fetch_all(uow, Allocation, _ALLOCATIONS_OF, {"referral_id": referral_id})
 
 
 async def current_allocations(uow: UnitOfWork, allocation_ids: Sequence[str]) -> dict[str, Allocation]:
@@ -110,5 +110,5 @@ _ALLOCATIONS_BETWEEN = select(func.count()).where(
 async def allocations_in_month(uow: UnitOfWork, subcontract_id: str, on: date) -> int:
     first = on.replace(day=1)
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return int(await scalar(uow, _ALLOCATIONS_BETWEEN, subcontract_id=subcontract_id, first=first,
-                            following=following) or 0)
+    params = {"subcontract_id": subcontract_id, "first": first, "following": following}
+    return int(await scalar(uow, _ALLOCATIONS_BETWEEN, params) or 0)

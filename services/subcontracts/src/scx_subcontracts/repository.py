@@ -7,31 +7,24 @@ filters it is given. Rows come back as records; a change is written by `update_<
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import fields
+from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
-from sqlalchemy import (
-    BindParameter,
-    CursorResult,
-    Delete,
-    Executable,
-    Insert,
-    Integer,
-    Select,
-    Table,
-    Update,
-    bindparam,
-    delete,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import BindParameter, Integer, Select, Table, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from scx_persistence import UnitOfWork
+from scx_persistence.records import (
+    delete_by,
+    execute,
+    fetch_all,
+    fetch_one,
+    insert_into,
+    select_by,
+    update_record,
+    values,
+)
 from scx_subcontracts.models import (
     Contract,
     Organisation,
@@ -44,11 +37,6 @@ from scx_subcontracts.models import (
     subcontract_variations,
     subcontracts,
 )
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
-
-R = TypeVar("R")
 
 # What an update may change; the rest of a row is fixed when it is written (who the parties are, the model, when).
 CONTRACT_CHANGES = ("profile_revision",)
@@ -64,29 +52,6 @@ class AlreadyExists(Exception):
 # Building statements
 
 
-@cache
-def _select_by(table: Table, columns: tuple[str, ...], *, for_update: bool = False) -> Select[Any]:
-    """SELECT * FROM table WHERE each named column = :that_column."""
-    query = select(table).where(*(table.c[name] == bindparam(name) for name in columns))
-    return query.with_for_update() if for_update else query
-
-
-@cache
-def _insert_into(table: Table) -> Insert:
-    return insert(table)
-
-
-@cache
-def _delete_by(table: Table, columns: tuple[str, ...]) -> Delete:
-    return delete(table).where(*(table.c[name] == bindparam(name) for name in columns))
-
-
-@cache
-def _update_by(table: Table, key: str, columns: tuple[str, ...]) -> Update:
-    """UPDATE table SET each named column = :v_column WHERE key = :b_key (names that cannot clash with columns)."""
-    return update(table).where(table.c[key] == bindparam("b_key")).values({c: bindparam(f"v_{c}") for c in columns})
-
-
 def _paged(table: Table, key: str, given: frozenset[str]) -> Select[Any]:
     query = select(table).order_by(table.c[key]).limit(bindparam("limit", type_=Integer))
     return query.where(table.c[key] > bindparam("after")) if "after" in given else query
@@ -97,44 +62,17 @@ def _given(**filters: object) -> dict[str, object]:
     return {name: value for name, value in filters.items() if value}
 
 
-# Running them
-
-
-async def _execute(
-    uow: UnitOfWork, statement: Executable, params: Mapping[str, object] | Sequence[Mapping[str, object]]
-) -> CursorResult[Any]:
-    return await (await uow.session.connection()).execute(statement, params)
-
-
-async def _all(uow: UnitOfWork, record: type[R], statement: Executable, params: Mapping[str, object]) -> list[R]:
-    return [record(**row) for row in (await _execute(uow, statement, params)).mappings()]
-
-
-async def _one(uow: UnitOfWork, record: type[R], statement: Executable, params: Mapping[str, object]) -> R | None:
-    row = (await _execute(uow, statement, params)).mappings().one_or_none()
-    return None if row is None else record(**row)
-
-
-def _values(record: DataclassInstance) -> dict[str, Any]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}
-
-
-async def _update(uow: UnitOfWork, table: Table, key: str, columns: tuple[str, ...], record: object) -> None:
-    params = {"b_key": getattr(record, key), **{f"v_{c}": getattr(record, c) for c in columns}}
-    await _execute(uow, _update_by(table, key, columns), params)
-
-
 # Organisations
 
 
 async def get_organisation(uow: UnitOfWork, *, organisation_id: str) -> Organisation | None:
-    query = _select_by(organisations, ("organisation_id",))
-    return await _one(uow, Organisation, query, {"organisation_id": organisation_id})
+    query = select_by(organisations, "organisation_id")
+    return await fetch_one(uow, Organisation, query, {"organisation_id": organisation_id})
 
 
 async def add_organisation(uow: UnitOfWork, organisation: Organisation) -> None:
     try:
-        await _execute(uow, _insert_into(organisations), _values(organisation))
+        await execute(uow, insert_into(organisations), values(organisation))
     except IntegrityError:
         raise AlreadyExists(organisation.organisation_id) from None
 
@@ -147,23 +85,23 @@ def _organisations_listing(given: frozenset[str]) -> Select[Any]:
 
 async def list_organisations(uow: UnitOfWork, *, kind: str | None, after: str | None, limit: int) -> list[Organisation]:
     params = _given(kind=kind, after=after)
-    return await _all(uow, Organisation, _organisations_listing(frozenset(params)), {**params, "limit": limit})
+    return await fetch_all(uow, Organisation, _organisations_listing(frozenset(params)), {**params, "limit": limit})
 
 
 # Contracts and their profiles
 
 
 async def get_contract(uow: UnitOfWork, *, contract_id: str, for_update: bool = False) -> Contract | None:
-    query = _select_by(contracts, ("contract_id",), for_update=for_update)
-    return await _one(uow, Contract, query, {"contract_id": contract_id})
+    query = select_by(contracts, "contract_id", for_update=for_update)
+    return await fetch_one(uow, Contract, query, {"contract_id": contract_id})
 
 
 async def add_contract(uow: UnitOfWork, contract: Contract) -> None:
-    await _execute(uow, _insert_into(contracts), _values(contract))
+    await execute(uow, insert_into(contracts), values(contract))
 
 
 async def update_contract(uow: UnitOfWork, contract: Contract) -> None:
-    await _update(uow, contracts, "contract_id", CONTRACT_CHANGES, contract)
+    await update_record(uow, contracts, contract, columns=CONTRACT_CHANGES)
 
 
 @cache
@@ -191,10 +129,10 @@ async def list_contracts(
 ) -> list[Contract]:
     """Contracts of the prime, or those the partner holds a subcontract under, in the area."""
     params = _given(prime_id=prime_id, partner_id=partner_id, area=area, after=after)
-    return await _all(uow, Contract, _contracts_listing(frozenset(params)), {**params, "limit": limit})
+    return await fetch_all(uow, Contract, _contracts_listing(frozenset(params)), {**params, "limit": limit})
 
 
-_PROFILE_MONTHS = _select_by(profile_months, ("contract_id", "revision")).order_by(profile_months.c.month)
+_PROFILE_MONTHS = select_by(profile_months, "contract_id", "revision").order_by(profile_months.c.month)
 _PROFILE_REVISIONS = (
     select(profile_months.c.revision)
     .where(profile_months.c.contract_id == bindparam("contract_id"))
@@ -204,11 +142,11 @@ _PROFILE_REVISIONS = (
 
 
 async def profile_months_of(uow: UnitOfWork, *, contract_id: str, revision: int) -> list[ProfileMonth]:
-    return await _all(uow, ProfileMonth, _PROFILE_MONTHS, {"contract_id": contract_id, "revision": revision})
+    return await fetch_all(uow, ProfileMonth, _PROFILE_MONTHS, {"contract_id": contract_id, "revision": revision})
 
 
 async def profile_revisions(uow: UnitOfWork, *, contract_id: str) -> list[int]:
-    return list((await _execute(uow, _PROFILE_REVISIONS, {"contract_id": contract_id})).scalars())
+    return list((await execute(uow, _PROFILE_REVISIONS, {"contract_id": contract_id})).scalars())
 
 
 async def replace_profile(uow: UnitOfWork, months: Sequence[ProfileMonth]) -> None:
@@ -216,28 +154,28 @@ async def replace_profile(uow: UnitOfWork, months: Sequence[ProfileMonth]) -> No
     if not months:
         return
     revision = {"contract_id": months[0].contract_id, "revision": months[0].revision}
-    await _execute(uow, _delete_by(profile_months, ("contract_id", "revision")), revision)
-    await _execute(uow, _insert_into(profile_months), [_values(m) for m in months])
+    await execute(uow, delete_by(profile_months, "contract_id", "revision"), revision)
+    await execute(uow, insert_into(profile_months), [values(m) for m in months])
 
 
 # Subcontracts
 
 
 async def get_subcontract(uow: UnitOfWork, *, subcontract_id: str, for_update: bool = False) -> Subcontract | None:
-    query = _select_by(subcontracts, ("subcontract_id",), for_update=for_update)
-    return await _one(uow, Subcontract, query, {"subcontract_id": subcontract_id})
+    query = select_by(subcontracts, "subcontract_id", for_update=for_update)
+    return await fetch_one(uow, Subcontract, query, {"subcontract_id": subcontract_id})
 
 
 async def add_subcontract(uow: UnitOfWork, subcontract: Subcontract) -> None:
-    await _execute(uow, _insert_into(subcontracts), _values(subcontract))
+    await execute(uow, insert_into(subcontracts), values(subcontract))
 
 
 async def update_subcontract(uow: UnitOfWork, subcontract: Subcontract) -> None:
-    await _update(uow, subcontracts, "subcontract_id", SUBCONTRACT_CHANGES, subcontract)
+    await update_record(uow, subcontracts, subcontract, columns=SUBCONTRACT_CHANGES)
 
 
 async def add_subcontract_variation(uow: UnitOfWork, variation: SubcontractVariation) -> None:
-    await _execute(uow, _insert_into(subcontract_variations), _values(variation))
+    await execute(uow, insert_into(subcontract_variations), values(variation))
 
 
 _EQUAL_FILTERS = ("contract_id", "partner_id", "model", "status")
@@ -271,7 +209,7 @@ async def list_subcontracts(
     params = _given(
         party=party, contract_id=contract_id, partner_id=partner_id, model=model, status=status, after=after
     )
-    return await _all(uow, Subcontract, _subcontracts_listing(frozenset(params)), {**params, "limit": limit})
+    return await fetch_all(uow, Subcontract, _subcontracts_listing(frozenset(params)), {**params, "limit": limit})
 
 
 @cache
@@ -287,4 +225,4 @@ async def live_end_to_end_subcontracts(
     uow: UnitOfWork, *, contract_id: str, excluding: str | None = None
 ) -> list[Subcontract]:
     params = {"contract_id": contract_id, **_given(excluding=excluding)}
-    return await _all(uow, Subcontract, _live_end_to_end(excluding="excluding" in params), params)
+    return await fetch_all(uow, Subcontract, _live_end_to_end(excluding="excluding" in params), params)
