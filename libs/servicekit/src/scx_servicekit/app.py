@@ -83,6 +83,7 @@ def create_service_app(
                 durable=settings.service_name,
                 subjects=runtime.inbox.subjects,
                 process=runtime.inbox,
+                process_batch=runtime.inbox.apply_batch,
                 ack_wait_seconds=settings.consumer_ack_wait_seconds,
                 max_deliver=settings.consumer_max_deliver,
                 retry_delay_seconds=settings.consumer_retry_delay_seconds,
