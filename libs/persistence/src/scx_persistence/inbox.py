@@ -34,7 +34,7 @@ class CannotApply(Exception):
 
 
 @dataclass(frozen=True)
-class _Read:
+class Received:
     """A delivery read against the contracts; `subscription` is None for an event this consumer does not apply."""
 
     delivery: Delivery
@@ -67,18 +67,18 @@ class InboxProcessor:
     def subjects(self) -> list[str]:
         return self.subscriptions.subjects
 
-    def read(self, delivery: Delivery) -> _Read:
+    def read(self, delivery: Delivery) -> Received:
         """Parse a delivery as a tolerant reader: fields this code does not know yet are ignored, not refused.
         Raises ValidationError or UnknownEventType when it cannot be read at all."""
         envelope = Envelope.model_validate_json(delivery.payload, context=TOLERANT)
         subscription = self.subscriptions.get(envelope.type)
         if subscription is None:
-            return _Read(delivery, envelope, None, None)
+            return Received(delivery, envelope, None, None)
         data = REGISTRY.parse_data(envelope, tolerant=True)
         if not isinstance(data, subscription.event):
             wanted = subscription.event.__name__
             raise UnknownEventType(f"{envelope.type} v{envelope.version} does not read as {wanted}")
-        return _Read(delivery, envelope, data, subscription)
+        return Received(delivery, envelope, data, subscription)
 
     async def __call__(self, delivery: Delivery) -> Outcome:
         try:
@@ -126,7 +126,7 @@ class InboxProcessor:
             log.exception("processing %s #%s failed", delivery.subject, delivery.stream_sequence)
             return Outcome.RETRY
 
-    async def _apply_together(self, reads: list[_Read]) -> list[Outcome]:
+    async def _apply_together(self, reads: list[Received]) -> list[Outcome]:
         ours = [r.envelope.event_id for r in reads if r.subscription is not None]
         outcomes: list[Outcome] = []
         rows: list[dict[str, Any]] = []
