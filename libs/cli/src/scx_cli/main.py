@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
-from scx_cli import demo
+from scx_cli import dead_letters, demo
 from scx_cli.stack import DEFAULT_SERVICES, LocalStack, ServiceSpec, repo_root
 from scx_servicekit.auth import ROLES
 
 app = typer.Typer(help="scx: the shared system for outcome-based employment-support contracting.", no_args_is_help=True)
+
+app.add_typer(dead_letters.app, name="dead-letters")
 
 DataDir = Annotated[Path, typer.Option(help="where databases, the JetStream store and logs live")]
 
