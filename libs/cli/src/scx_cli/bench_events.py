@@ -303,7 +303,8 @@ def section(report: EventsReport) -> str:
         "outside the process.",
         f"- Latency: the bench commits one `organisation.registered` per unit of work into a migrated subcontracts "
         f"database at a fixed rate for {o.seconds:.0f} s per rate, and runs a real `OutboxRelay` publishing them; "
-        "latency is the referral inbox's `applied_at` minus the event's `recorded_at`.",
+        "latency is the referral inbox's `applied_at` minus the event's `recorded_at` (`applied_at` is stamped as the "
+        "event's handler returns, before its batch commits: early by at most one batch's apply time).",
         "- Catch-up: the referral process is stopped; a new one with a fresh database and its own durable name "
         "starts against the whole stream (the backlog plus the latency runs); timed from launch until its inbox "
         "holds every event.",
