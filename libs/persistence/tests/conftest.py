@@ -56,6 +56,11 @@ class Database:
         return await self.rows(dead_letters, dead_letters.c.id)
 
     @staticmethod
+    async def effects_in(uow: UnitOfWork) -> list[Any]:
+        """The effects as a handler sees them, inside its transaction."""
+        return list((await uow.session.execute(select(effects).order_by(effects.c.id))).all())
+
+    @staticmethod
     async def add_effect(uow: UnitOfWork, event_id: str, note: str) -> None:
         """What a use case or a handler does to the service's own tables."""
         await uow.session.execute(insert(effects).values(event_id=event_id, note=note))

@@ -10,11 +10,13 @@ from typing import Annotated
 
 import typer
 
-from scx_cli import demo
+from scx_cli import dead_letters, demo
 from scx_cli.stack import DEFAULT_SERVICES, LocalStack, ServiceSpec, repo_root
 from scx_servicekit.auth import ROLES
 
 app = typer.Typer(help="scx: the shared system for outcome-based employment-support contracting.", no_args_is_help=True)
+
+app.add_typer(dead_letters.app, name="dead-letters")
 
 DataDir = Annotated[Path, typer.Option(help="where databases, the JetStream store and logs live")]
 
@@ -165,6 +167,24 @@ def bench(
     if output is not None:
         benchmark.write_report(report, output)
         typer.echo(f"\nwrote {output}")
+
+
+@app.command("bench-events")
+def bench_events(
+    backlog: Annotated[int, typer.Option(help="events in the stream before the service starts")] = 100_000,
+    rates: Annotated[str, typer.Option(help="events/s for commit → applied, comma-separated")] = "100,500,1000",
+    seconds: Annotated[float, typer.Option(help="how long each rate runs")] = 10.0,
+    output: Annotated[Path | None, typer.Option(help="write (or replace) its section of this markdown file")] = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
+) -> None:
+    """Events applied per second from a backlog, a new consumer's catch-up, commit → applied p50/p99 by rate."""
+    from scx_cli import bench_events as bench
+
+    options = bench.EventsBenchOptions(backlog, tuple(int(r) for r in rates.split(",") if r.strip()), seconds)
+    report = bench.run_events_bench(options, typer.echo, keep_data=keep_data)
+    typer.echo(bench.section(report))
+    if output is not None:
+        bench.write_section(report, output)
 
 
 if __name__ == "__main__":

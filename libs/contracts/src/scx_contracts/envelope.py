@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import uuid_utils
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, field_validator
+
+from scx_contracts.tolerant import ContractModel
 
 OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
 SUBJECT_ROOT = "scx"
@@ -28,10 +30,8 @@ def subject_filter(event_type: str) -> str:
     return f"{SUBJECT_ROOT}.{event_type}.>"
 
 
-class Actor(BaseModel):
+class Actor(ContractModel):
     """Who caused the event: an organisation, acting in a role, through a user (or a service)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     organisation_id: str
     organisation_kind: OrganisationKind | Literal["system"]
@@ -39,10 +39,11 @@ class Actor(BaseModel):
     user: str
 
 
-class Envelope(BaseModel):
-    """The one envelope every scx event travels in (docs/architecture.md, Events)."""
+class Envelope(ContractModel):
+    """The one envelope every scx event travels in (docs/architecture.md, Events). Consumers read it with
+    `model_validate_json(payload, context=TOLERANT)`, so an envelope field added later does not break them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=False)
 
     event_id: str = Field(default_factory=new_event_id)
     type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")

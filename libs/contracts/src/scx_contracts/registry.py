@@ -3,18 +3,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict
-
 from scx_contracts.envelope import Envelope
+from scx_contracts.tolerant import TOLERANT, ContractModel
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 M = TypeVar("M", bound=type["EventData"])
 
+__all__ = ["ContractModel", "EventData", "EventRegistry", "UnknownEventType", "event", "upcaster"]
 
-class EventData(BaseModel):
-    """Base of every event's `data`: strict, so a producer cannot slip in a field the schema lacks."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class EventData(ContractModel):
+    """Base of every event's `data`: strict, so a producer cannot slip in a field the schema lacks; read with
+    `tolerant=True`, fields the schema does not know are ignored (`scx_contracts.tolerant`)."""
 
     EVENT_TYPE: ClassVar[str]
     EVENT_VERSION: ClassVar[int]
@@ -70,10 +70,13 @@ class EventRegistry:
             return envelope
         return envelope.model_copy(update={"data": data, "version": version})
 
-    def parse_data(self, envelope: Envelope) -> EventData:
-        """Validate an envelope's data against its schema, upcasting first; raises if it does not fit."""
+    def parse_data(self, envelope: Envelope, *, tolerant: bool = False) -> EventData:
+        """Validate an envelope's data against its schema, upcasting first; raises if it does not fit.
+
+        Consumers pass `tolerant=True`: fields added by a newer producer are then ignored, not refused."""
         current = self.upcast(envelope)
-        return self.model_for(current.type, current.version).model_validate(current.data)
+        model = self.model_for(current.type, current.version)
+        return model.model_validate(current.data, context=TOLERANT if tolerant else None)
 
 
 REGISTRY = EventRegistry()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from scx_contracts.registry import EventData, event
+from scx_contracts.registry import ContractModel, EventData, event
 
 OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
 SupplyChainModel = Literal["end_to_end", "specialist", "sla", "signposting"]
@@ -30,10 +30,8 @@ SubcontractEndReason = Literal[
 ]
 
 
-class MonthlyProfile(BaseModel):
+class MonthlyProfile(ContractModel):
     """One month's targets: what the contract manager holds the prime to."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="calendar month, YYYY-MM")
     job_outcomes: int = Field(ge=0)
@@ -41,26 +39,20 @@ class MonthlyProfile(BaseModel):
     work_focused_interviews: int = Field(ge=0)
 
 
-class ClientGroup(BaseModel):
+class ClientGroup(ContractModel):
     """Who an end-to-end (or SLA) partner serves: postcode districts and/or health-condition codes."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     postcode_districts: list[PostcodeDistrict] = Field(default_factory=list, description="outward codes, e.g. NE1")
     health_conditions: list[HealthCondition] = Field(default_factory=list)
 
 
-class SpecialistService(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class SpecialistService(ContractModel):
     service: str
     price_pence: int = Field(ge=0)
 
 
-class SubcontractTerms(BaseModel):
+class SubcontractTerms(ContractModel):
     """The terms that follow from the supply-chain model; the ones a model does not use stay empty."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     client_group: ClientGroup | None = None
     share_of_targets_percent: int | None = Field(default=None, ge=0, le=100)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
+from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -17,6 +18,7 @@ from scx_messaging.bus import Bus, Delivery, Outcome
 log = logging.getLogger("scx.messaging.consumer")
 
 Processor = Callable[[Delivery], Awaitable[Outcome]]
+BatchProcessor = Callable[[Sequence[Delivery]], Awaitable[list[Outcome]]]
 
 
 class DurableConsumer:
@@ -25,6 +27,9 @@ class DurableConsumer:
     `process` decides: APPLIED or DUPLICATE is acked; RETRY is nak'ed with a delay (redelivered later, up to
     `max_deliver` times); DEAD_LETTER is terminated (the processor has recorded it). An exception in `process`
     counts as RETRY, so a crash between effect and ack only ever leads to a redelivery, which the inbox absorbs.
+
+    With `process_batch`, what one fetch returned is handed over at once (in stream order) and each message is
+    settled by its outcome after the batch's commit; `process` still serves single deliveries.
     """
 
     def __init__(
@@ -34,15 +39,17 @@ class DurableConsumer:
         durable: str,
         subjects: list[str],
         process: Processor,
+        process_batch: BatchProcessor | None = None,
         ack_wait_seconds: float = 30.0,
         max_deliver: int = 10,
         retry_delay_seconds: float = 1.0,
-        batch: int = 64,
+        batch: int = 256,
     ) -> None:
         self.bus = bus
         self.durable = durable
         self.subjects = subjects
         self.process = process
+        self.process_batch = process_batch
         self.ack_wait = ack_wait_seconds
         self.max_deliver = max_deliver
         self.retry_delay = retry_delay_seconds
@@ -57,7 +64,8 @@ class DurableConsumer:
             ack_wait=self.ack_wait,
             max_deliver=self.max_deliver,
             filter_subjects=self.subjects,
-            max_ack_pending=1000,
+            # Room for a full fetch beside messages nak'ed with a delay, which stay pending until redelivered.
+            max_ack_pending=max(1000, 4 * self.batch),
         )
 
     async def run(self) -> None:
@@ -119,21 +127,27 @@ class DurableConsumer:
                 await asyncio.sleep(0.5)
                 continue
             busy = bool(messages)
+            if self._stopping.is_set():
+                await self._hand_back(messages)
+                return
+            if self.process_batch is not None:
+                deliveries = [self._delivery(msg) for msg in messages]
+                try:
+                    outcomes = await self.process_batch(deliveries)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    first = deliveries[0].stream_sequence
+                    log.exception("processing a batch of %d from #%s failed", len(messages), first)
+                    outcomes = [Outcome.RETRY] * len(messages)
+                for msg, delivery, outcome in zip(messages, deliveries, outcomes, strict=True):
+                    await self._settle(msg, delivery, outcome)
+                continue
             for index, msg in enumerate(messages):
                 if self._stopping.is_set():
-                    # Hand the rest back at once, so a restarting replica need not wait out ack_wait for them.
-                    for rest in messages[index:]:
-                        with contextlib.suppress(Exception):
-                            await rest.nak()
+                    await self._hand_back(messages[index:])
                     return
-                meta = msg.metadata
-                delivery = Delivery(
-                    subject=msg.subject,
-                    payload=msg.data,
-                    stream_sequence=meta.sequence.stream,
-                    num_delivered=meta.num_delivered,
-                    last_delivery=meta.num_delivered >= self.max_deliver,
-                )
+                delivery = self._delivery(msg)
                 try:
                     outcome = await self.process(delivery)
                 except asyncio.CancelledError:
@@ -141,15 +155,35 @@ class DurableConsumer:
                 except Exception:
                     log.exception("processing %s #%s failed", delivery.subject, delivery.stream_sequence)
                     outcome = Outcome.RETRY
-                try:
-                    if outcome is Outcome.RETRY:
-                        await msg.nak(delay=self.retry_delay * min(delivery.num_delivered, 10))
-                    elif outcome is Outcome.DEAD_LETTER:
-                        await msg.term()
-                    else:
-                        await msg.ack()
-                except Exception as exc:  # the ack was lost: the event comes back and the inbox absorbs it
-                    log.warning("ack of #%s failed: %r", delivery.stream_sequence, exc)
+                await self._settle(msg, delivery, outcome)
+
+    def _delivery(self, msg: Msg) -> Delivery:
+        meta = msg.metadata
+        return Delivery(
+            subject=msg.subject,
+            payload=msg.data,
+            stream_sequence=meta.sequence.stream,
+            num_delivered=meta.num_delivered,
+            last_delivery=meta.num_delivered >= self.max_deliver,
+        )
+
+    @staticmethod
+    async def _hand_back(messages: Sequence[Msg]) -> None:
+        """Nak at once, so a restarting replica need not wait out ack_wait for them."""
+        for msg in messages:
+            with contextlib.suppress(Exception):
+                await msg.nak()
+
+    async def _settle(self, msg: Msg, delivery: Delivery, outcome: Outcome) -> None:
+        try:
+            if outcome is Outcome.RETRY:
+                await msg.nak(delay=self.retry_delay * min(delivery.num_delivered, 10))
+            elif outcome is Outcome.DEAD_LETTER:
+                await msg.term()
+            else:
+                await msg.ack()
+        except Exception as exc:  # the ack was lost: the event comes back and the inbox absorbs it
+            log.warning("ack of #%s failed: %r", delivery.stream_sequence, exc)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -13,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 from scx_contracts import REGISTRY, Envelope, UnknownEventType
 from scx_contracts.context import causation_id, correlation_id
 from scx_contracts.registry import EventData
+from scx_contracts.tolerant import TOLERANT
 from scx_messaging import Delivery, Outcome
 from scx_persistence.subscriptions import Subscription, Subscriptions
 from scx_persistence.tables import dead_letters, inbox
 from scx_persistence.uow import UnitOfWorkFactory
 
 log = logging.getLogger("scx.inbox")
+
 
 class MissingPredecessor(Exception):
     """The event refers to something this consumer has not seen yet: wait for it rather than guess."""
@@ -28,8 +33,24 @@ class CannotApply(Exception):
     """The event can never apply here (it contradicts what we know); it goes to the dead letters."""
 
 
+@dataclass(frozen=True)
+class Received:
+    """A delivery read against the contracts; `subscription` is None for an event this consumer does not apply."""
+
+    delivery: Delivery
+    envelope: Envelope
+    data: EventData | None
+    subscription: Subscription[Any] | None
+
+
 class InboxProcessor:
-    """Turns a JetStream delivery into one idempotent transaction: check inbox, apply, record, commit."""
+    """Turns JetStream deliveries into idempotent transactions: check inbox, apply, record, commit.
+
+    `__call__` applies one delivery in one transaction. `apply_batch` applies what one fetch returned in one
+    transaction (the consumer's steady state: one commit, one fsync, per batch instead of per event) and falls
+    back to one at a time when anything in the batch fails, so the outcome of every event is what `__call__`
+    would have given it.
+    """
 
     def __init__(
         self,
@@ -46,18 +67,27 @@ class InboxProcessor:
     def subjects(self) -> list[str]:
         return self.subscriptions.subjects
 
+    def read(self, delivery: Delivery) -> Received:
+        """Parse a delivery as a tolerant reader: fields this code does not know yet are ignored, not refused.
+        Raises ValidationError or UnknownEventType when it cannot be read at all."""
+        envelope = Envelope.model_validate_json(delivery.payload, context=TOLERANT)
+        subscription = self.subscriptions.get(envelope.type)
+        if subscription is None:
+            return Received(delivery, envelope, None, None)
+        data = REGISTRY.parse_data(envelope, tolerant=True)
+        if not isinstance(data, subscription.event):
+            wanted = subscription.event.__name__
+            raise UnknownEventType(f"{envelope.type} v{envelope.version} does not read as {wanted}")
+        return Received(delivery, envelope, data, subscription)
+
     async def __call__(self, delivery: Delivery) -> Outcome:
         try:
-            envelope = Envelope.model_validate_json(delivery.payload)
-            subscription = self.subscriptions.get(envelope.type)
-            if subscription is None:
-                return Outcome.APPLIED  # not ours: a wider filter than needed, nothing to do
-            data = REGISTRY.parse_data(envelope)
-            if not isinstance(data, subscription.event):
-                wanted = subscription.event.__name__
-                raise UnknownEventType(f"{envelope.type} v{envelope.version} does not read as {wanted}")
+            read = self.read(delivery)
         except (ValidationError, UnknownEventType) as exc:
             return await self._give_up(delivery, None, f"unreadable event: {exc}")
+        envelope, data, subscription = read.envelope, read.data, read.subscription
+        if subscription is None or data is None:
+            return Outcome.APPLIED  # not ours: a wider filter than needed, nothing to do
         try:
             return await self.apply(envelope, data, subscription, delivery.stream_sequence)
         except MissingPredecessor as exc:
@@ -71,6 +101,70 @@ class InboxProcessor:
             if delivery.last_delivery:
                 return await self._give_up(delivery, envelope.event_id, f"failed on every delivery: {exc!r}")
             raise
+
+    async def apply_batch(self, deliveries: Sequence[Delivery]) -> list[Outcome]:
+        """Apply deliveries (in stream order) in one transaction, one inbox row each; their outcomes, in order.
+
+        If any of them fails (unreadable, a handler raising, MissingPredecessor, CannotApply, a replica's concurrent
+        insert), the transaction rolls back whole and each delivery is applied alone, as `__call__` does: one bad
+        event never blocks, loses or reorders the others, and it is retried or dead-lettered exactly as before.
+        """
+        if len(deliveries) == 1:
+            return [await self._alone(deliveries[0])]
+        try:
+            reads = [self.read(d) for d in deliveries]
+            return await self._apply_together(reads)
+        except Exception as exc:
+            log.info("%s applies a batch of %d one at a time: %r", self.consumer, len(deliveries), exc)
+        return [await self._alone(delivery) for delivery in deliveries]
+
+    async def _alone(self, delivery: Delivery) -> Outcome:
+        try:
+            return await self(delivery)
+        except Exception:
+            # As the consumer treats an exception from a single processor: nak'ed, redelivered later.
+            log.exception("processing %s #%s failed", delivery.subject, delivery.stream_sequence)
+            return Outcome.RETRY
+
+    async def _apply_together(self, reads: list[Received]) -> list[Outcome]:
+        ours = [r.envelope.event_id for r in reads if r.subscription is not None]
+        outcomes: list[Outcome] = []
+        rows: list[dict[str, Any]] = []
+        async with self.uow_factory() as uow:
+            seen = set(
+                await uow.session.scalars(
+                    select(inbox.c.event_id).where(inbox.c.consumer == self.consumer, inbox.c.event_id.in_(ours))
+                )
+            ) if ours else set()
+            for read in reads:
+                envelope = read.envelope
+                if read.subscription is None or read.data is None:
+                    outcomes.append(Outcome.APPLIED)
+                    continue
+                if envelope.event_id in seen:  # applied before, or earlier in this very batch
+                    outcomes.append(Outcome.DUPLICATE)
+                    continue
+                seen.add(envelope.event_id)
+                correlation_id.set(envelope.correlation_id)
+                causation_id.set(envelope.event_id)
+                await read.subscription.handler(uow, envelope, read.data)
+                # The next event's handler may read what this one changed (the session does not autoflush).
+                await uow.session.flush()
+                rows.append(self._inbox_row(envelope, read.delivery.stream_sequence))
+                outcomes.append(Outcome.APPLIED)
+            if rows:
+                await uow.session.execute(insert(inbox), rows)
+                await uow.commit()
+        return outcomes
+
+    def _inbox_row(self, envelope: Envelope, sequence: int | None) -> dict[str, Any]:
+        return {
+            "consumer": self.consumer,
+            "event_id": envelope.event_id,
+            "event_type": envelope.type,
+            "stream_sequence": sequence,
+            "applied_at": datetime.now(UTC),
+        }
 
     async def _give_up(self, delivery: Delivery, event_id: str | None, error: str) -> Outcome:
         """Record the event as a dead letter and stop its deliveries. If even the record cannot be written, try
@@ -104,15 +198,7 @@ class InboxProcessor:
             await subscription.handler(uow, envelope, data)
             try:
                 # The key is checked at this INSERT (PostgreSQL makes a concurrent one wait for ours), not at commit.
-                await uow.session.execute(
-                    insert(inbox).values(
-                        consumer=self.consumer,
-                        event_id=envelope.event_id,
-                        event_type=envelope.type,
-                        stream_sequence=sequence,
-                        applied_at=datetime.now(UTC),
-                    )
-                )
+                await uow.session.execute(insert(inbox).values(self._inbox_row(envelope, sequence)))
                 await uow.commit()
             except IntegrityError:
                 await uow.rollback()

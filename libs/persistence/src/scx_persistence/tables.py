@@ -74,6 +74,9 @@ dead_letters = Table(
     Column("error", Text, nullable=False),
     Column("payload", Text, nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
+    # Set when an operator replayed it after a fix and it applied: kept, not deleted, as the record of what happened.
+    Column("replayed_at", UtcDateTime, nullable=True),
+    Column("replayed_by", String(200), nullable=True),
     UniqueConstraint("consumer", "stream_sequence"),
 )
 

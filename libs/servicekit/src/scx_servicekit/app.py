@@ -22,6 +22,7 @@ from scx_persistence.subscriptions import Subscriptions
 from scx_servicekit.auth import TokenVerifier
 from scx_servicekit.logging import configure_logging
 from scx_servicekit.middleware import CorrelationIdMiddleware
+from scx_servicekit.operations import dead_letters_health, operations_router
 from scx_servicekit.problems import MEDIA_TYPE, install_problem_handlers
 from scx_servicekit.routing import check_routes, service_router
 from scx_servicekit.settings import ServiceSettings
@@ -83,6 +84,7 @@ def create_service_app(
                 durable=settings.service_name,
                 subjects=runtime.inbox.subjects,
                 process=runtime.inbox,
+                process_batch=runtime.inbox.apply_batch,
                 ack_wait_seconds=settings.consumer_ack_wait_seconds,
                 max_deliver=settings.consumer_max_deliver,
                 retry_delay_seconds=settings.consumer_retry_delay_seconds,
@@ -121,6 +123,7 @@ def create_service_app(
     app.add_middleware(CorrelationIdMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router())
+    app.include_router(operations_router)
     for router in routers:
         check_routes(router.routes)
         app.include_router(router)
@@ -168,8 +171,9 @@ def health_router() -> APIRouter:
         # A relay or consumer that has stopped means events stay unpublished or unapplied: not ready.
         for task in runtime.tasks:
             checks[task.get_name()] = "stopped" if task.done() else "ok"
+        dead_letters = await dead_letters_health(request)  # reported beside the checks, never a 503: see there
         if all(v == "ok" for v in checks.values()):
-            return JSONResponse({"status": "ready", "checks": checks})
+            return JSONResponse({"status": "ready", "checks": checks, "dead_letters": dead_letters})
         return JSONResponse(
             {
                 "type": "https://scx.example/problems/not-ready",
@@ -177,6 +181,7 @@ def health_router() -> APIRouter:
                 "status": 503,
                 "detail": "A dependency is unreachable.",
                 "checks": checks,
+                "dead_letters": dead_letters,
             },
             status_code=503,
             media_type=MEDIA_TYPE,

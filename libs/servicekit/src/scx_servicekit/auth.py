@@ -24,9 +24,10 @@ from scx_servicekit.settings import DEV_JWT_SECRET, ServiceSettings
 OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
 KINDS: tuple[str, ...] = ("dwp", "jcp", "prime", "partner")
 
-# Roles an organisation's users may hold; DWP auditors read everything and change nothing.
+# Roles an organisation's users may hold; DWP auditors read everything and change nothing; DWP operators run the
+# services (dead letters: `scx_servicekit.operations`).
 ROLES = {
-    "dwp": ("contract_manager", "auditor"),
+    "dwp": ("contract_manager", "auditor", "operator"),
     "jcp": ("referrer", "tppm"),
     "prime": ("manager", "adviser"),
     "partner": ("manager", "adviser"),
