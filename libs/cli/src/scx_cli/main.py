@@ -1,4 +1,8 @@
-"""`scx`: run the local stack with demo data, mint development tokens, load the demo, benchmark."""
+"""`scx`: run the local stack with demo data, mint development tokens, load the demo, benchmark.
+
+Each command imports what it needs when it runs: `scx token` is typed into shells and scripts, and must not wait
+for the web framework, the database layer and the NATS client to load.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,63 @@ import shutil
 import signal
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scx_cli import demo
-from scx_cli.stack import DEFAULT_SERVICES, LocalStack, ServiceSpec, repo_root
-from scx_servicekit.auth import ROLES
+from scx_cli import manifest
+
+if TYPE_CHECKING:
+    from scx_cli.demo import DemoLoader
+    from scx_cli.stack import LocalStack, ServiceSpec
 
 app = typer.Typer(help="scx: the shared system for outcome-based employment-support contracting.", no_args_is_help=True)
+manifest_app = typer.Typer(help="services.toml, the one list of services, and the files rendered from it.")
+app.add_typer(manifest_app, name="manifest")
 
 DataDir = Annotated[Path, typer.Option(help="where databases, the JetStream store and logs live")]
+Ports = Annotated[
+    list[str] | None,
+    typer.Option("--port", help="NAME=PORT: run a service on another port than services.toml's (repeatable)"),
+]
 
 
 def _default_data() -> Path:
-    return repo_root() / "data"
+    return manifest.find_root() / "data"
+
+
+def _parse_ports(given: list[str] | None) -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for item in given or []:
+        name, _, port = item.partition("=")
+        if not name or not port.isdigit():
+            raise typer.BadParameter(f"{item!r}: expected NAME=PORT, e.g. referral=9002", param_hint="--port")
+        ports[name.strip()] = int(port)
+    return ports
+
+
+def _demo_loader(services: list[ServiceSpec]) -> DemoLoader | None:
+    """The demo fills the registry and the referral journey; without those services there is nothing to load."""
+    from scx_cli import demo
+
+    urls = {spec.name: spec.url for spec in services}
+    if "subcontracts" not in urls or "referral" not in urls:
+        return None
+    return demo.DemoLoader(urls["subcontracts"], urls["referral"])
 
 
 @app.command()
 def up(
     data_dir: DataDir = Path(),
     nats_port: Annotated[int, typer.Option()] = 4222,
-    subcontracts_port: Annotated[int, typer.Option()] = 8001,
-    referral_port: Annotated[int, typer.Option()] = 8002,
+    port: Ports = None,
     load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo data (once)")] = True,
 ) -> None:
-    """Start NATS and every service with demo data, print URLs and tokens; Ctrl-C stops everything."""
+    """Start NATS and every service in services.toml with demo data, print URLs and tokens; Ctrl-C stops everything."""
+    from scx_cli.stack import LocalStack, service_specs
+
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
-    services = [ServiceSpec("subcontracts", subcontracts_port), ServiceSpec("referral", referral_port)]
+    services = service_specs(manifest.load(), _parse_ports(port))
     stack = LocalStack(data_dir=data_dir, services=services, nats_port=nats_port)
     stopping = False
 
@@ -47,8 +80,8 @@ def up(
     try:
         typer.echo(f"starting nats-server on {nats_port} (JetStream store in {data_dir / 'nats'}) ...")
         stack.start()
-        loader = demo.DemoLoader(services[0].url, services[1].url)
-        if load_demo and not loader.already_loaded():
+        loader = _demo_loader(services)
+        if load_demo and loader is not None and not loader.already_loaded():
             typer.echo("loading the demo ...")
             loader.load()
         _print_banner(stack)
@@ -66,6 +99,8 @@ def up(
 
 
 def _print_banner(stack: LocalStack) -> None:
+    from scx_cli import demo
+
     assert stack.nats is not None
     typer.echo("")
     typer.echo("scx is up. Ctrl-C stops everything.")
@@ -90,6 +125,9 @@ def token(
     """Print a development token (HS256, the local signing secret) naming one organisation."""
     from datetime import timedelta
 
+    from scx_cli import demo
+    from scx_servicekit.tokens import ROLES
+
     known = {o.organisation_id: o for o in demo.ORGANISATIONS}
     if kind is None:
         if organisation_id not in known:
@@ -103,10 +141,16 @@ def token(
 
 @app.command("load-demo")
 def load_demo_command(
-    subcontracts_url: str = DEFAULT_SERVICES[0].url, referral_url: str = DEFAULT_SERVICES[1].url
+    subcontracts_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
+    referral_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
 ) -> None:
     """Load the demo into a running stack (`scx up` does this itself the first time)."""
-    loader = demo.DemoLoader(subcontracts_url, referral_url)
+    from scx_cli import demo
+
+    listed = manifest.load()
+    loader = demo.DemoLoader(
+        subcontracts_url or listed.service("subcontracts").url, referral_url or listed.service("referral").url
+    )
     if loader.already_loaded():
         typer.echo("the demo is already loaded")
         return
@@ -165,6 +209,34 @@ def bench(
     if output is not None:
         benchmark.write_report(report, output)
         typer.echo(f"\nwrote {output}")
+
+
+@manifest_app.command("sync")
+def manifest_sync(
+    check: Annotated[bool, typer.Option(help="write nothing; exit 1 if a rendered file is out of date")] = False,
+) -> None:
+    """Re-render every file that lists the services (compose, deploy/, import contracts, README) from services.toml."""
+    from scx_cli import render
+
+    listed = manifest.load()
+    if check:
+        stale = render.stale(listed)
+        for path in stale:
+            typer.echo(f"out of date: {path} (run `scx manifest sync`)", err=True)
+        raise typer.Exit(1 if stale else 0)
+    written = render.sync(listed)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    if not written:
+        typer.echo("every rendered file is up to date")
+
+
+@manifest_app.command("show")
+def manifest_show() -> None:
+    """List the services: name, port, settings prefix and the events each consumes."""
+    for service in manifest.load().services:
+        consumes = ", ".join(service.consumes) or "nothing"
+        typer.echo(f"{service.name:<16} {service.port:<6} {service.settings_prefix:<22} consumes {consumes}")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from scx_cli import manifest
 from scx_messaging import LocalNatsServer
 
 
@@ -33,12 +35,18 @@ class ServiceSpec:
 
 
 def repo_root() -> Path:
-    """The checkout the packages are installed from (editable installs), for alembic.ini and data/."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "services").is_dir() and (parent / "libs").is_dir():
-            return parent
-    return Path.cwd()
+    """The checkout whose services run (services.toml's folder), for alembic.ini and data/."""
+    return manifest.find_root()
+
+
+def service_specs(listed: manifest.Manifest, ports: Mapping[str, int] | None = None) -> list[ServiceSpec]:
+    """Every service in the manifest, on its port there unless `ports` names another."""
+    ports = ports or {}
+    unknown = set(ports) - set(listed.names)
+    if unknown:
+        known = ", ".join(listed.names)
+        raise manifest.ManifestError(f"no such service: {', '.join(sorted(unknown))} (there are: {known})")
+    return [ServiceSpec(s.name, ports.get(s.name, s.port)) for s in listed.services]
 
 
 @dataclass
@@ -135,5 +143,3 @@ class LocalStack:
         if self.nats:
             self.nats.stop()
 
-
-DEFAULT_SERVICES = [ServiceSpec("subcontracts", 8001), ServiceSpec("referral", 8002)]
