@@ -62,12 +62,22 @@ def up(
     port: Ports = None,
     load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo data (once)")] = True,
 ) -> None:
-    """Start NATS and every service in services.toml with demo data, print URLs and tokens; Ctrl-C stops everything."""
+    """Start NATS and every service in services.toml with demo data, print URLs and tokens; Ctrl-C stops everything.
+
+    A process that dies is started again after a back-off while the rest keep running. It refuses to start when
+    another stack holds the data folder or any of the ports."""
+    from scx_cli.claim import StackBusy
     from scx_cli.stack import LocalStack, service_specs
+    from scx_cli.supervise import Supervisor
 
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
     services = service_specs(manifest.load(), _parse_ports(port))
     stack = LocalStack(data_dir=data_dir, services=services, nats_port=nats_port)
+    try:
+        stack.claim()
+    except StackBusy as exc:
+        typer.echo(f"scx up will not start: {exc}", err=True)
+        raise typer.Exit(1) from None
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -85,11 +95,9 @@ def up(
             typer.echo("loading the demo ...")
             loader.load()
         _print_banner(stack)
+        supervisor = Supervisor(stack, echo=lambda line: typer.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True))
         while not stopping:
-            gone = stack.dead()
-            if gone:
-                typer.echo(f"{', '.join(gone)} stopped unexpectedly; see {stack.logs}", err=True)
-                raise typer.Exit(1)
+            supervisor.tick()
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -161,7 +169,14 @@ def load_demo_command(
 @app.command()
 def down(data_dir: DataDir = Path()) -> None:
     """Remove local data: databases, the JetStream store and logs (stop `scx up` first)."""
+    from scx_cli.claim import holder
+
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
+    running = holder(data_dir)
+    if running is not None:
+        typer.echo(f"scx down will not remove {data_dir}: a stack (pid {running}) is running on it; stop it first",
+                   err=True)
+        raise typer.Exit(1)
     if data_dir.exists():
         shutil.rmtree(data_dir)
         typer.echo(f"removed {data_dir}")

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from scx_cli import manifest
+from scx_cli.claim import DataDirLock, StackBusy, ports_in_use
 from scx_messaging import LocalNatsServer
 
 
@@ -57,6 +58,7 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: LocalNatsServer | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    lock: DataDirLock | None = None
 
     @property
     def logs(self) -> Path:
@@ -116,7 +118,24 @@ class LocalStack:
             time.sleep(0.1)
         raise TimeoutError(f"{spec.name} not ready after {timeout}s; see {self.logs / spec.name}.log")
 
+    def claim(self) -> None:
+        """Take the data folder and check every port is free, before anything starts; StackBusy says why not."""
+        if self.lock is not None:
+            return
+        lock = DataDirLock(self.data_dir)
+        lock.acquire()
+        wanted = [("nats-server", self.nats_port), *((spec.name, spec.port) for spec in self.services)]
+        taken = ports_in_use(wanted)
+        if taken:
+            lock.release()
+            raise StackBusy(
+                f"already in use: {', '.join(taken)}. Another stack (or another program) is listening there; "
+                "stop it, or choose other ports with --nats-port and --port NAME=PORT"
+            )
+        self.lock = lock
+
     def start(self) -> None:
+        self.claim()
         self.start_nats()
         for spec in self.services:
             self.migrate(spec)
@@ -124,6 +143,9 @@ class LocalStack:
             self.start_service(spec)
         for spec in self.services:
             self.wait_ready(spec)
+
+    def log_of(self, name: str) -> Path:
+        return self.logs / f"{name}.log"
 
     def dead(self) -> list[str]:
         gone = [name for name, p in self.processes.items() if p.poll() is not None]
@@ -142,4 +164,7 @@ class LocalStack:
                 process.kill()
         if self.nats:
             self.nats.stop()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
