@@ -1,11 +1,13 @@
-"""Shared body of every service's Alembic env.py: async engine, SQLite batch mode, both metadatas."""
+"""Shared body of every service's Alembic env.py (async engine, SQLite batch mode, both metadatas), and the
+operations that create the messaging tables every service has, for its first migration."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
 
-from alembic import context
+import sqlalchemy as sa
+from alembic import context, op
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
@@ -51,3 +53,59 @@ def run(service_metadata: MetaData, default_url: str) -> None:
         do_run(connection)
     else:
         asyncio.run(run_async())
+
+
+# The messaging tables as they were first made. Spelled out rather than read from scx_persistence.tables, because
+# a migration must keep doing what it did when it was written: a later change to those tables is a migration of
+# its own, which an earlier migration that followed tables.py would collide with.
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def create_messaging_tables() -> None:
+    """In a service's first migration: the outbox, inbox and dead-letter tables of scx_persistence.tables."""
+    op.create_table(
+        "dead_letters",
+        sa.Column("id", _ID, autoincrement=True, nullable=False),
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=True),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("stream_sequence", sa.BigInteger(), nullable=True),
+        sa.Column("deliveries", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dead_letters")),
+        sa.UniqueConstraint("consumer", "stream_sequence", name=op.f("uq_dead_letters_consumer")),
+    )
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("event_type", sa.String(length=100), nullable=False),
+        sa.Column("stream_sequence", sa.BigInteger(), nullable=True),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id", name=op.f("pk_inbox")),
+    )
+    op.create_table(
+        "outbox",
+        sa.Column("position", _ID, autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("subject", sa.String(length=200), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("stream_sequence", sa.BigInteger(), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("position", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
+    )
+    op.create_index(op.f("ix_outbox_sent_at"), "outbox", ["sent_at"], unique=False)
+
+
+def drop_messaging_tables() -> None:
+    """The inverse of create_messaging_tables, for the first migration's downgrade."""
+    op.drop_index(op.f("ix_outbox_sent_at"), table_name="outbox")
+    op.drop_table("outbox")
+    op.drop_table("inbox")
+    op.drop_table("dead_letters")
