@@ -226,6 +226,25 @@ def bench(
         typer.echo(f"\nwrote {output}")
 
 
+@app.command("new-service")
+def new_service(
+    name: Annotated[str, typer.Argument(help="lower_case Python identifier: folder services/NAME, package scx_NAME")],
+    port: Annotated[int | None, typer.Option(help="default: the next port after services.toml's highest")] = None,
+    owns: Annotated[str, typer.Option(help="what it owns, for services.toml and the README's table")] = "",
+) -> None:
+    """Generate services/NAME from the template, list it in services.toml and re-render the files that list services."""
+    from scx_cli import newservice
+
+    try:
+        service, written = newservice.create(manifest.find_root(), name, port=port, owns=owns)
+    except manifest.ManifestError as exc:
+        raise typer.BadParameter(str(exc), param_hint="NAME") from None
+    typer.echo(f"created {service.folder}/ ({service.package}, port {service.port}) and listed it in services.toml")
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo("next: `make install`, then read docs/adding-a-service.md")
+
+
 @manifest_app.command("sync")
 def manifest_sync(
     check: Annotated[bool, typer.Option(help="write nothing; exit 1 if a rendered file is out of date")] = False,
