@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Every library under libs/, and the services services.toml lists (the one list of them; see scx_cli.manifest).
 SERVICES := $(shell $(PYTHON) -c 'import tomllib; print(" ".join(s["name"] for s in tomllib.load(open("services.toml", "rb"))["services"]))')
+ifeq ($(strip $(SERVICES)),)
+$(error could not read the services from services.toml with $(PYTHON): scx needs Python 3.11+ (tomllib))
+endif
 PACKAGES := $(patsubst %/pyproject.toml,-e %,$(wildcard libs/*/pyproject.toml)) $(addprefix -e services/,$(SERVICES))
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 # `make token` prints the token and nothing else, so that $$(make token ORG=...) works.

@@ -147,12 +147,6 @@ class LocalStack:
     def log_of(self, name: str) -> Path:
         return self.logs / f"{name}.log"
 
-    def dead(self) -> list[str]:
-        gone = [name for name, p in self.processes.items() if p.poll() is not None]
-        if self.nats and self.nats.process and self.nats.process.poll() is not None:
-            gone.append("nats")
-        return gone
-
     def stop(self) -> None:
         for process in self.processes.values():
             if process.poll() is None:
