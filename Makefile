@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-PACKAGES := -e libs/contracts -e libs/messaging -e libs/persistence -e libs/servicekit -e libs/registry -e libs/cli -e libs/testing \
-            -e services/subcontracts -e services/referral
+# Every library under libs/, and the services services.toml lists (the one list of them; see scx_cli.manifest).
+SERVICES := $(shell $(PYTHON) -c 'import tomllib; print(" ".join(s["name"] for s in tomllib.load(open("services.toml", "rb"))["services"]))')
+ifeq ($(strip $(SERVICES)),)
+$(error could not read the services from services.toml with $(PYTHON): scx needs Python 3.11+ (tomllib))
+endif
+PACKAGES := $(patsubst %/pyproject.toml,-e %,$(wildcard libs/*/pyproject.toml)) $(addprefix -e services/,$(SERVICES))
 PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+# `make token` prints the token and nothing else, so that $$(make token ORG=...) works.
+MAKEFLAGS += --no-print-directory
 PYTEST_ARGS ?=
 
-.PHONY: install up down test lint bench events token clean
+.PHONY: install up down test lint bench events token services clean
 
 install: $(STAMP)
 
-$(STAMP): $(PYPROJECTS) requirements-dev.txt
+$(STAMP): $(PYPROJECTS) requirements-dev.txt services.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv || true
 	if [ -x $(BIN)/uv ]; then \
@@ -30,8 +36,9 @@ up: $(STAMP)
 down: $(STAMP)
 	$(BIN)/scx down
 
+## Print a development token for ORG (a demo organisation) and nothing else.
 token: $(STAMP)
-	$(BIN)/scx token $(ORG)
+	@$(BIN)/scx token $(ORG)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --timeout=300 $(PYTEST_ARGS)
@@ -44,6 +51,10 @@ lint: $(STAMP)
 ## Regenerate docs/events from the schemas in libs/contracts.
 events: $(STAMP)
 	$(BIN)/python -m scx_contracts.catalogue docs/events
+
+## Re-render the files that list every service (compose, deploy/, contracts, README table) from services.toml.
+services: $(STAMP)
+	$(BIN)/scx manifest sync
 
 bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md

@@ -1,7 +1,8 @@
 """The scale-out description (docker-compose.yml and deploy/) agrees with the code it deploys.
 
 Docker is not needed: the compose file is parsed as YAML and checked against the settings classes, the NATS
-configuration files and the database init script it names.
+configuration files and the database init script it names. The files that list every service are rendered from
+services.toml (`scx manifest sync`): the committed ones must equal a fresh render.
 """
 
 from __future__ import annotations
@@ -14,23 +15,30 @@ from typing import Any
 import pytest
 import yaml
 
+from scx_cli import manifest, render
 from scx_servicekit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
 NATS_NODES = ("nats-1", "nats-2", "nats-3")
+MANIFEST = manifest.load(ROOT)
 
-# Service name -> (env prefix, settings module, settings class, fields beyond ServiceSettings, port).
-SERVICES: dict[str, tuple[str, str, str, frozenset[str], int]] = {
-    "subcontracts": ("SCX_SUBCONTRACTS_", "scx_subcontracts.config", "SubcontractsSettings", frozenset(), 8001),
-    "referral": (
-        "SCX_REFERRAL_",
-        "scx_referral.config",
-        "ReferralSettings",
-        frozenset({"claimant_ref_key", "nino_encryption_key"}),
-        8002,
-    ),
+# Service name -> (env prefix, settings module, fields beyond ServiceSettings it must have, port).
+SERVICES: dict[str, tuple[str, str, frozenset[str], int]] = {
+    s.name: (s.settings_prefix, f"{s.package}.config", frozenset(k.lower() for k in s.secrets), s.port)
+    for s in MANIFEST.services
 }
+
+
+def settings_class(module_name: str) -> type[ServiceSettings]:
+    """The one ServiceSettings subclass a service's config.py defines."""
+    module = pytest.importorskip(module_name)
+    found = [
+        value for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, ServiceSettings) and value.__module__ == module_name
+    ]
+    assert len(found) == 1, f"{module_name} must define one ServiceSettings subclass, not {found}"
+    return found[0]
 
 
 @pytest.fixture(scope="module")
@@ -122,18 +130,18 @@ def test_every_scx_variable_names_a_setting(compose: dict[str, Any]) -> None:
     variables = scx_variables(compose)
     assert variables, "compose configures no service"
     unknown = [
-        f"{svc}: {var}" for svc, var, _value in variables if field_name(var) not in base | SERVICES[owner_of(var)][3]
+        f"{svc}: {var}" for svc, var, _value in variables if field_name(var) not in base | SERVICES[owner_of(var)][2]
     ]
     assert not unknown, f"not settings of the service: {unknown}"
 
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_every_scx_variable_names_a_field_of_the_service_settings_class(compose: dict[str, Any], service: str) -> None:
-    prefix, module_name, class_name, extras, _port = SERVICES[service]
-    module = pytest.importorskip(module_name)
-    settings_class = getattr(module, class_name)
-    assert settings_class.model_config.get("env_prefix", "").upper() == prefix
-    fields = set(settings_class.model_fields)
+    prefix, module_name, extras, _port = SERVICES[service]
+    settings = settings_class(module_name)
+    class_name = settings.__name__
+    assert settings.model_config.get("env_prefix", "").upper() == prefix
+    fields = set(settings.model_fields)
     assert extras <= fields
     mine = [var for _svc, var, _value in scx_variables(compose) if var.startswith(prefix)]
     assert mine
@@ -157,10 +165,13 @@ def test_production_auth_verifies_with_a_public_key(compose: dict[str, Any]) -> 
         assert f"{prefix}JWT_SECRET" not in env
 
 
-def test_referral_keys_come_from_the_environment_not_the_file(compose: dict[str, Any]) -> None:
-    env = environment(compose["services"]["referral"])
-    for var in ("SCX_REFERRAL_CLAIMANT_REF_KEY", "SCX_REFERRAL_NINO_ENCRYPTION_KEY"):
-        assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]*\}", env[var]), f"{var} must be a required ${{VAR:?...}}"
+def test_secrets_come_from_the_environment_not_the_file(compose: dict[str, Any]) -> None:
+    secrets = [(s, key) for s in MANIFEST.services for key in s.secrets]
+    assert ("referral", "CLAIMANT_REF_KEY") in [(s.name, key) for s, key in secrets]
+    for service, key in secrets:
+        var = f"{service.settings_prefix}{key}"
+        value = environment(compose["services"][service.name])[var]
+        assert re.fullmatch(r"\$\{[A-Z_]+:\?[^}]*\}", value), f"{var} must be a required ${{VAR:?...}}"
 
 
 # --- databases and processes ------------------------------------------------------------------------------
@@ -215,3 +226,20 @@ def test_every_file_compose_names_exists(compose: dict[str, Any]) -> None:
         build = service.get("build")
         if isinstance(build, dict):
             assert (ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile")).is_file()
+
+
+# --- rendered from services.toml --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", sorted(str(p) for p in render.rendered(MANIFEST)))
+def test_the_committed_file_is_a_fresh_render_of_services_toml(path: str) -> None:
+    expected = render.rendered(MANIFEST)[Path(path)]
+    assert (ROOT / path).read_text(encoding="utf-8") == expected, f"{path} is stale: run `scx manifest sync`"
+    assert manifest.GENERATED in expected, "a rendered file says it is generated"
+
+
+def test_the_image_installs_the_services_services_toml_lists() -> None:
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert "COPY services.toml" in dockerfile and "tomllib" in dockerfile
+    named = [name for name in MANIFEST.names if re.search(rf"\b{name}\b", dockerfile)]
+    assert named == [], f"deploy/Dockerfile names services {named}: it must read them from services.toml"

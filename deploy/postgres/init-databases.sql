@@ -1,3 +1,4 @@
+-- generated from services.toml by `scx manifest sync`; do not edit
 -- Run once by the postgres image on an empty data volume (/docker-entrypoint-initdb.d), as the superuser.
 -- One database and one login role per service: a service can connect only to its own database, so
 -- "a service never reads another service's database" holds in the server, not just in code review.

@@ -6,24 +6,29 @@ It calls the service's `/operations/dead-letters` routes with a development toke
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 
-from scx_cli import demo
-from scx_cli.stack import DEFAULT_SERVICES
+from scx_cli import manifest
+
+if TYPE_CHECKING:
+    import httpx
 
 app = typer.Typer(help="List a service's dead letters, or replay one after a fix.", no_args_is_help=True)
 
-Service = Annotated[str, typer.Argument(help=f"one of {', '.join(s.name for s in DEFAULT_SERVICES)}")]
+Service = Annotated[str, typer.Argument(help="a service named in services.toml")]
 Url = Annotated[str | None, typer.Option(help="the service's base URL (default: where `scx up` runs it)")]
 Token = Annotated[str | None, typer.Option(envvar="SCX_OPERATOR_TOKEN", help="default: a development token")]
 
 
 def client(service: str, url: str | None, token: str | None) -> httpx.Client:
+    import httpx  # here, not at the top: `scx token` loads this module and must stay fast
+
+    from scx_cli import demo
+
     if url is None:
-        known = {s.name: s.url for s in DEFAULT_SERVICES}
+        known = {s.name: f"http://127.0.0.1:{s.port}" for s in manifest.load().services}
         if service not in known:
             raise typer.BadParameter(f"unknown service {service!r}: one of {', '.join(known)}, or give --url")
         url = known[service]
@@ -32,6 +37,8 @@ def client(service: str, url: str | None, token: str | None) -> httpx.Client:
 
 
 def call(http: httpx.Client, method: str, path: str, **options: Any) -> Any:
+    import httpx
+
     try:
         response = http.request(method, path, **options)
     except httpx.HTTPError as exc:

@@ -7,11 +7,12 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+from scx_servicekit.tokens import TokenIssuer
 
-from scx_servicekit.auth import TokenIssuer
+if TYPE_CHECKING:
+    import httpx  # loaded by DemoLoader alone: `scx token` reads this module and must stay quick
 
 AREA = "CPA 7 North East (Tyne and Wear)"
 
@@ -64,6 +65,8 @@ def tokens(issuer: TokenIssuer | None = None) -> dict[str, str]:
 
 class DemoLoader:
     def __init__(self, subcontracts_url: str, referral_url: str, issuer: TokenIssuer | None = None) -> None:
+        import httpx
+
         self.sub = httpx.Client(base_url=subcontracts_url, timeout=10)
         self.ref = httpx.Client(base_url=referral_url, timeout=10)
         self.tokens = tokens(issuer or dev_issuer())

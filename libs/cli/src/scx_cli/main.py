@@ -1,4 +1,8 @@
-"""`scx`: run the local stack with demo data, mint development tokens, load the demo, benchmark."""
+"""`scx`: run the local stack with demo data, mint development tokens, load the demo, benchmark.
+
+Each command imports what it needs when it runs: `scx token` is typed into shells and scripts, and must not wait
+for the web framework, the database layer and the NATS client to load.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +10,76 @@ import shutil
 import signal
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scx_cli import dead_letters, demo
-from scx_cli.stack import DEFAULT_SERVICES, LocalStack, ServiceSpec, repo_root
-from scx_servicekit.auth import ROLES
+from scx_cli import dead_letters, manifest
+
+if TYPE_CHECKING:
+    from scx_cli.demo import DemoLoader
+    from scx_cli.stack import LocalStack, ServiceSpec
 
 app = typer.Typer(help="scx: the shared system for outcome-based employment-support contracting.", no_args_is_help=True)
+manifest_app = typer.Typer(help="services.toml, the one list of services, and the files rendered from it.")
+app.add_typer(manifest_app, name="manifest")
 
 app.add_typer(dead_letters.app, name="dead-letters")
 
 DataDir = Annotated[Path, typer.Option(help="where databases, the JetStream store and logs live")]
+Ports = Annotated[
+    list[str] | None,
+    typer.Option("--port", help="NAME=PORT: run a service on another port than services.toml's (repeatable)"),
+]
 
 
 def _default_data() -> Path:
-    return repo_root() / "data"
+    return manifest.find_root() / "data"
+
+
+def _parse_ports(given: list[str] | None) -> dict[str, int]:
+    ports: dict[str, int] = {}
+    for item in given or []:
+        name, _, port = item.partition("=")
+        if not name or not port.isdigit():
+            raise typer.BadParameter(f"{item!r}: expected NAME=PORT, e.g. referral=9002", param_hint="--port")
+        ports[name.strip()] = int(port)
+    return ports
+
+
+def _demo_loader(services: list[ServiceSpec]) -> DemoLoader | None:
+    """The demo fills the registry and the referral journey; without those services there is nothing to load."""
+    from scx_cli import demo
+
+    urls = {spec.name: spec.url for spec in services}
+    if "subcontracts" not in urls or "referral" not in urls:
+        return None
+    return demo.DemoLoader(urls["subcontracts"], urls["referral"])
 
 
 @app.command()
 def up(
     data_dir: DataDir = Path(),
     nats_port: Annotated[int, typer.Option()] = 4222,
-    subcontracts_port: Annotated[int, typer.Option()] = 8001,
-    referral_port: Annotated[int, typer.Option()] = 8002,
+    port: Ports = None,
     load_demo: Annotated[bool, typer.Option("--demo/--no-demo", help="load the demo data (once)")] = True,
 ) -> None:
-    """Start NATS and every service with demo data, print URLs and tokens; Ctrl-C stops everything."""
+    """Start NATS and every service in services.toml with demo data, print URLs and tokens; Ctrl-C stops everything.
+
+    A process that dies is started again after a back-off while the rest keep running. It refuses to start when
+    another stack holds the data folder or any of the ports."""
+    from scx_cli.claim import StackBusy
+    from scx_cli.stack import LocalStack, service_specs
+    from scx_cli.supervise import Supervisor
+
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
-    services = [ServiceSpec("subcontracts", subcontracts_port), ServiceSpec("referral", referral_port)]
+    services = service_specs(manifest.load(), _parse_ports(port))
     stack = LocalStack(data_dir=data_dir, services=services, nats_port=nats_port)
+    try:
+        stack.claim()
+    except StackBusy as exc:
+        typer.echo(f"scx up will not start: {exc}", err=True)
+        raise typer.Exit(1) from None
     stopping = False
 
     def _stop(*_: object) -> None:
@@ -49,16 +92,14 @@ def up(
     try:
         typer.echo(f"starting nats-server on {nats_port} (JetStream store in {data_dir / 'nats'}) ...")
         stack.start()
-        loader = demo.DemoLoader(services[0].url, services[1].url)
-        if load_demo and not loader.already_loaded():
+        loader = _demo_loader(services)
+        if load_demo and loader is not None and not loader.already_loaded():
             typer.echo("loading the demo ...")
             loader.load()
         _print_banner(stack)
+        supervisor = Supervisor(stack, echo=lambda line: typer.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True))
         while not stopping:
-            gone = stack.dead()
-            if gone:
-                typer.echo(f"{', '.join(gone)} stopped unexpectedly; see {stack.logs}", err=True)
-                raise typer.Exit(1)
+            supervisor.tick()
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -68,6 +109,8 @@ def up(
 
 
 def _print_banner(stack: LocalStack) -> None:
+    from scx_cli import demo
+
     assert stack.nats is not None
     typer.echo("")
     typer.echo("scx is up. Ctrl-C stops everything.")
@@ -92,6 +135,9 @@ def token(
     """Print a development token (HS256, the local signing secret) naming one organisation."""
     from datetime import timedelta
 
+    from scx_cli import demo
+    from scx_servicekit.tokens import ROLES
+
     known = {o.organisation_id: o for o in demo.ORGANISATIONS}
     if kind is None:
         if organisation_id not in known:
@@ -105,10 +151,16 @@ def token(
 
 @app.command("load-demo")
 def load_demo_command(
-    subcontracts_url: str = DEFAULT_SERVICES[0].url, referral_url: str = DEFAULT_SERVICES[1].url
+    subcontracts_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
+    referral_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
 ) -> None:
     """Load the demo into a running stack (`scx up` does this itself the first time)."""
-    loader = demo.DemoLoader(subcontracts_url, referral_url)
+    from scx_cli import demo
+
+    listed = manifest.load()
+    loader = demo.DemoLoader(
+        subcontracts_url or listed.service("subcontracts").url, referral_url or listed.service("referral").url
+    )
     if loader.already_loaded():
         typer.echo("the demo is already loaded")
         return
@@ -119,7 +171,14 @@ def load_demo_command(
 @app.command()
 def down(data_dir: DataDir = Path()) -> None:
     """Remove local data: databases, the JetStream store and logs (stop `scx up` first)."""
+    from scx_cli.claim import holder
+
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
+    running = holder(data_dir)
+    if running is not None:
+        typer.echo(f"scx down will not remove {data_dir}: a stack (pid {running}) is running on it; stop it first",
+                   err=True)
+        raise typer.Exit(1)
     if data_dir.exists():
         shutil.rmtree(data_dir)
         typer.echo(f"removed {data_dir}")
@@ -185,6 +244,53 @@ def bench_events(
     typer.echo(bench.section(report))
     if output is not None:
         bench.write_section(report, output)
+
+
+@app.command("new-service")
+def new_service(
+    name: Annotated[str, typer.Argument(help="lower_case Python identifier: folder services/NAME, package scx_NAME")],
+    port: Annotated[int | None, typer.Option(help="default: the next port after services.toml's highest")] = None,
+    owns: Annotated[str, typer.Option(help="what it owns, for services.toml and the README's table")] = "",
+) -> None:
+    """Generate services/NAME from the template, list it in services.toml and re-render the files that list services."""
+    from scx_cli import newservice
+
+    try:
+        service, written = newservice.create(manifest.find_root(), name, port=port, owns=owns)
+    except manifest.ManifestError as exc:
+        raise typer.BadParameter(str(exc), param_hint="NAME") from None
+    typer.echo(f"created {service.folder}/ ({service.package}, port {service.port}) and listed it in services.toml")
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo("next: `make install`, then read docs/adding-a-service.md")
+
+
+@manifest_app.command("sync")
+def manifest_sync(
+    check: Annotated[bool, typer.Option(help="write nothing; exit 1 if a rendered file is out of date")] = False,
+) -> None:
+    """Re-render every file that lists the services (compose, deploy/, import contracts, README) from services.toml."""
+    from scx_cli import render
+
+    listed = manifest.load()
+    if check:
+        stale = render.stale(listed)
+        for path in stale:
+            typer.echo(f"out of date: {path} (run `scx manifest sync`)", err=True)
+        raise typer.Exit(1 if stale else 0)
+    written = render.sync(listed)
+    for path in written:
+        typer.echo(f"wrote {path}")
+    if not written:
+        typer.echo("every rendered file is up to date")
+
+
+@manifest_app.command("show")
+def manifest_show() -> None:
+    """List the services: name, port, settings prefix and the events each consumes."""
+    for service in manifest.load().services:
+        consumes = ", ".join(service.consumes) or "nothing"
+        typer.echo(f"{service.name:<16} {service.port:<6} {service.settings_prefix:<22} consumes {consumes}")
 
 
 if __name__ == "__main__":

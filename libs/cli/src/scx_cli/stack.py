@@ -6,11 +6,14 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from scx_cli import manifest
+from scx_cli.claim import DataDirLock, StackBusy, ports_in_use
 from scx_messaging import LocalNatsServer
 
 
@@ -33,12 +36,18 @@ class ServiceSpec:
 
 
 def repo_root() -> Path:
-    """The checkout the packages are installed from (editable installs), for alembic.ini and data/."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        if (parent / "services").is_dir() and (parent / "libs").is_dir():
-            return parent
-    return Path.cwd()
+    """The checkout whose services run (services.toml's folder), for alembic.ini and data/."""
+    return manifest.find_root()
+
+
+def service_specs(listed: manifest.Manifest, ports: Mapping[str, int] | None = None) -> list[ServiceSpec]:
+    """Every service in the manifest, on its port there unless `ports` names another."""
+    ports = ports or {}
+    unknown = set(ports) - set(listed.names)
+    if unknown:
+        known = ", ".join(listed.names)
+        raise manifest.ManifestError(f"no such service: {', '.join(sorted(unknown))} (there are: {known})")
+    return [ServiceSpec(s.name, ports.get(s.name, s.port)) for s in listed.services]
 
 
 @dataclass
@@ -49,6 +58,7 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: LocalNatsServer | None = None
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    lock: DataDirLock | None = None
 
     @property
     def logs(self) -> Path:
@@ -108,7 +118,24 @@ class LocalStack:
             time.sleep(0.1)
         raise TimeoutError(f"{spec.name} not ready after {timeout}s; see {self.logs / spec.name}.log")
 
+    def claim(self) -> None:
+        """Take the data folder and check every port is free, before anything starts; StackBusy says why not."""
+        if self.lock is not None:
+            return
+        lock = DataDirLock(self.data_dir)
+        lock.acquire()
+        wanted = [("nats-server", self.nats_port), *((spec.name, spec.port) for spec in self.services)]
+        taken = ports_in_use(wanted)
+        if taken:
+            lock.release()
+            raise StackBusy(
+                f"already in use: {', '.join(taken)}. Another stack (or another program) is listening there; "
+                "stop it, or choose other ports with --nats-port and --port NAME=PORT"
+            )
+        self.lock = lock
+
     def start(self) -> None:
+        self.claim()
         self.start_nats()
         for spec in self.services:
             self.migrate(spec)
@@ -117,11 +144,8 @@ class LocalStack:
         for spec in self.services:
             self.wait_ready(spec)
 
-    def dead(self) -> list[str]:
-        gone = [name for name, p in self.processes.items() if p.poll() is not None]
-        if self.nats and self.nats.process and self.nats.process.poll() is not None:
-            gone.append("nats")
-        return gone
+    def log_of(self, name: str) -> Path:
+        return self.logs / f"{name}.log"
 
     def stop(self) -> None:
         for process in self.processes.values():
@@ -134,6 +158,7 @@ class LocalStack:
                 process.kill()
         if self.nats:
             self.nats.stop()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
-
-DEFAULT_SERVICES = [ServiceSpec("subcontracts", 8001), ServiceSpec("referral", 8002)]

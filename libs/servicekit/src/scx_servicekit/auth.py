@@ -10,8 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
@@ -19,19 +18,14 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from scx_contracts import Actor
 from scx_servicekit.problems import Problem
-from scx_servicekit.settings import DEV_JWT_SECRET, ServiceSettings
+from scx_servicekit.settings import ServiceSettings
+from scx_servicekit.tokens import KINDS, ROLES, OrganisationKind, TokenIssuer
 
-OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
-KINDS: tuple[str, ...] = ("dwp", "jcp", "prime", "partner")
-
-# Roles an organisation's users may hold; DWP auditors read everything and change nothing; DWP operators run the
-# services (dead letters: `scx_servicekit.operations`).
-ROLES = {
-    "dwp": ("contract_manager", "auditor", "operator"),
-    "jcp": ("referrer", "tppm"),
-    "prime": ("manager", "adviser"),
-    "partner": ("manager", "adviser"),
-}
+# Re-exported: the pure signing and the vocabulary live in scx_servicekit.tokens, which loads no web framework.
+__all__ = [
+    "KINDS", "ROLES", "CurrentPrincipal", "OrganisationKind", "Principal", "TokenIssuer", "TokenVerifier",
+    "current_principal", "forbidden", "unauthorised",
+]
 
 
 @dataclass(frozen=True)
@@ -112,35 +106,6 @@ class TokenVerifier:
             raise unauthorised("The token must name one organisation (org), its kind (org_kind) and roles.")
         principal = Principal(organisation_id=org, kind=kind, roles=frozenset(map(str, roles)), user=str(claims["sub"]))
         return principal, float(claims["exp"])
-
-
-class TokenIssuer:
-    """Signs development tokens (`scx token`, the demo and the tests). Production tokens come from an IdP."""
-
-    def __init__(self, secret: str = DEV_JWT_SECRET, issuer: str = "scx-dev", audience: str = "scx") -> None:
-        self.secret, self.issuer, self.audience = secret, issuer, audience
-
-    def issue(
-        self,
-        organisation_id: str,
-        kind: str,
-        roles: list[str] | None = None,
-        *,
-        user: str | None = None,
-        lifetime: timedelta = timedelta(hours=12),
-    ) -> str:
-        now = datetime.now(UTC)
-        claims = {
-            "sub": user or f"{organisation_id}-user",
-            "org": organisation_id,
-            "org_kind": kind,
-            "roles": roles if roles is not None else list(ROLES.get(kind, ())[:1]),
-            "iss": self.issuer,
-            "aud": self.audience,
-            "iat": now,
-            "exp": now + lifetime,
-        }
-        return jwt.encode(claims, self.secret, algorithm="HS256")
 
 
 _bearer = HTTPBearer(auto_error=False, description="A JWT naming one organisation (org), its kind and roles")

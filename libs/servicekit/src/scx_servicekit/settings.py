@@ -4,8 +4,9 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scx_messaging import BusSettings
+from scx_servicekit.tokens import DEV_JWT_SECRET
 
-DEV_JWT_SECRET = "scx-dev-signing-secret-change-me-in-production-0123456789"
+__all__ = ["DEV_JWT_SECRET", "ServiceSettings"]
 
 
 class ServiceSettings(BaseSettings):

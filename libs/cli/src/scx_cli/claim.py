@@ -1,0 +1,80 @@
+"""One stack per data folder and per port: `scx up` claims both before it starts anything.
+
+The data folder is claimed with an exclusive `flock` on a file inside it, held for as long as the stack runs and
+released by the kernel when the process dies, so a crash never leaves a stale claim behind. Two nats-servers
+on one JetStream store would corrupt it, and two services on one SQLite file would fight over its writer.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+LOCK_FILE = "scx-up.lock"
+
+
+class StackBusy(RuntimeError):
+    """Another stack holds the data folder or a port this one needs."""
+
+
+class DataDirLock:
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / LOCK_FILE
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        file = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the stack runs
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            file.seek(0)
+            holder = file.read().strip() or "unknown"
+            file.close()
+            raise StackBusy(
+                f"another scx stack (pid {holder}) is running on {self.path.parent}: stop it first (Ctrl-C in its "
+                f"terminal, or kill {holder}), or give this one its own --data-dir"
+            ) from None
+        file.seek(0)
+        file.truncate()
+        file.write(f"{os.getpid()}\n")
+        file.flush()
+        self._file = file
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+
+def holder(data_dir: Path) -> str | None:
+    """The pid of the stack running on `data_dir`, or None when no stack holds it."""
+    path = data_dir / LOCK_FILE
+    if not path.exists():
+        return None
+    with open(path) as file:
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return file.read().strip() or "unknown"
+        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+    return None
+
+
+def ports_in_use(ports: Iterable[tuple[str, int]]) -> list[str]:
+    """`what (port N)` for each port something already listens on, checked as uvicorn and nats-server will bind."""
+    taken = []
+    for what, port in ports:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As the servers do: a port left in TIME_WAIT by a stack that just stopped is free to take.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                taken.append(f"{what} (port {port})")
+    return taken
