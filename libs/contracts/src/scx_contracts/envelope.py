@@ -6,7 +6,8 @@ from typing import Any, Literal
 import uuid_utils
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
-OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
+from scx_contracts.vocabulary import OrganisationKind
+
 SUBJECT_ROOT = "scx"
 
 
