@@ -11,18 +11,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from scx_contracts import Actor
+from scx_contracts.vocabulary import ORGANISATION_KINDS, OrganisationKind
 from scx_servicekit.problems import Problem
 from scx_servicekit.settings import DEV_JWT_SECRET, ServiceSettings
 
-OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
-KINDS: tuple[str, ...] = ("dwp", "jcp", "prime", "partner")
+KINDS = ORGANISATION_KINDS
 
 # Roles an organisation's users may hold; DWP auditors read everything and change nothing.
 ROLES = {
