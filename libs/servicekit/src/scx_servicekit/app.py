@@ -28,7 +28,7 @@ from scx_servicekit.openapi import install_openapi, problem
 from scx_servicekit.problems import MEDIA_TYPE, install_problem_handlers
 from scx_servicekit.routing import check_routes, service_router
 from scx_servicekit.settings import ServiceSettings
-from scx_servicekit.strict import refuse_invisible_parameters
+from scx_servicekit.strict import check_parameters
 
 log = logging.getLogger("scx.app")
 
@@ -132,7 +132,7 @@ def create_service_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        dependencies=[Depends(refuse_invisible_parameters)],
+        dependencies=[Depends(check_parameters)],
     )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)

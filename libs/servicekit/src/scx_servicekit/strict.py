@@ -62,7 +62,7 @@ __all__ = [
     "Revision",
     "StrictBool",
     "StrictJsonRequest",
-    "refuse_invisible_parameters",
+    "check_parameters",
 ]
 
 
@@ -121,15 +121,44 @@ def _invisible(value: str) -> bool:
     return any(unicodedata.category(char) in _REFUSED for char in value)
 
 
-async def refuse_invisible_parameters(request: Request) -> None:
-    """Every path and query parameter of every route: no NUL (PostgreSQL refuses it in text, so it would be a 500),
-    no control or invisible character. Types in the route still say what each parameter is; this is the floor."""
-    errors = [
-        {"type": "string_pattern_mismatch", "loc": (where, name), "msg": "must not contain control or invisible "
-         "characters", "input": value}
-        for where, items in (("path", request.path_params.items()), ("query", request.query_params.multi_items()))
-        for name, value in items
-        if isinstance(value, str) and _invisible(value)
-    ]
+def _query_names(route: Any) -> frozenset[str]:
+    known = _QUERY_NAMES.get(id(route))
+    if known is None:
+        names: set[str] = set()
+        pending = [route.dependant]
+        while pending:
+            dependant = pending.pop()
+            names.update(field.alias for field in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        known = _QUERY_NAMES[id(route)] = frozenset(names)
+    return known
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+async def check_parameters(request: Request) -> None:
+    """Every route's path and query parameters: no NUL (PostgreSQL refuses it in text, so it would be a 500), no
+    control or invisible character, and no query parameter the route does not take (a misspelt filter would
+    otherwise be ignored, and the caller would take an unfiltered list for a filtered one). The types in the route
+    still say what each parameter is; this is the floor under them."""
+    route = request.scope.get("route")
+    known = _query_names(route) if route is not None and hasattr(route, "dependant") else None
+    errors: list[dict[str, Any]] = []
+    for name, value in request.path_params.items():
+        if isinstance(value, str) and _invisible(value):
+            errors.append(_error("path", name, INVISIBLE, value))
+    for name, value in request.query_params.multi_items():
+        if known is not None and name not in known:
+            errors.append(_error("query", name, "is not a parameter of this route", value, "extra_forbidden"))
+        elif _invisible(value):
+            errors.append(_error("query", name, INVISIBLE, value))
     if errors:
         raise RequestValidationError(errors)
+
+
+INVISIBLE = "must not contain control or invisible characters"
+
+
+def _error(where: str, name: str, message: str, value: str, kind: str = "string_pattern_mismatch") -> dict[str, Any]:
+    return {"type": kind, "loc": (where, name), "msg": message, "input": value}
