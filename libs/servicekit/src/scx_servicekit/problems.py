@@ -10,7 +10,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 
 from scx_contracts.bounds import PATTERN_MEANINGS
 
@@ -94,13 +93,17 @@ def problem_response(problem: Problem, request: Request) -> JSONResponse:
 
 def allowed_methods(request: Request) -> list[str]:
     """Every method the path allows. Starlette's 405 names only the first route that matched the path, though
-    GET and POST on one path are two routes."""
-    scope = {**request.scope, "method": ""}  # matches no route's method, so every route on the path is partial
+    GET and POST on one path are two routes (and FastAPI nests an included router's routes one level down)."""
+    path = request.url.path
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(scope)
-        if match != Match.NONE:
-            methods.update(getattr(route, "methods", None) or ())
+    pending = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        nested = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
+        if nested:
+            pending.extend(nested)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            methods.update(route.methods)
     return sorted(methods)
 
 
