@@ -101,6 +101,11 @@ async def test_query_parameters_are_strict(service: Service, query: dict[str, st
     problem(response, 422, field=field)
 
 
+async def test_a_query_parameter_given_twice_is_refused_not_last_one_wins(service: Service) -> None:
+    response = await service.client.get("/subcontracts?status=live&status=ended", headers=DWP)
+    problem(response, 422, field="query.status")
+
+
 async def test_a_nul_in_a_path_is_a_422_not_a_database_error(service: Service) -> None:
     problem(await service.client.get("/organisations/a%00b", headers=DWP), 422, field="path.organisation_id")
 

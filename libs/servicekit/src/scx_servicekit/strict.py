@@ -148,7 +148,12 @@ async def check_parameters(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str) and _invisible(value):
             errors.append(_error("path", name, INVISIBLE, value))
+    seen: set[str] = set()
     for name, value in request.query_params.multi_items():
+        if name in seen:
+            # Every parameter here is one value; FastAPI would silently keep the last of several.
+            errors.append(_error("query", name, "is given more than once", value, "duplicate_parameter"))
+        seen.add(name)
         if known is not None and name not in known:
             errors.append(_error("query", name, "is not a parameter of this route", value, "extra_forbidden"))
         elif _invisible(value):
