@@ -7,8 +7,8 @@ import uuid_utils
 from pydantic import AwareDatetime, ConfigDict, Field, field_validator
 
 from scx_contracts.tolerant import ContractModel
+from scx_contracts.vocabulary import OrganisationKind
 
-OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
 SUBJECT_ROOT = "scx"
 
 

@@ -27,7 +27,7 @@ def create_registry_tables_v1() -> None:
         sa.Column("start_date", sa.Date(), nullable=False),
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("value_pence", sa.BigInteger(), nullable=True),
-        sa.Column("payment_model", sa.String(64), nullable=True),
+        sa.Column("payment_model", sa.String(100), nullable=True),
         sa.Column("profile_revision", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("contract_id", name="pk_known_contracts"),
     )

@@ -29,7 +29,7 @@ known_contracts = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
     Column("value_pence", BigInteger, nullable=True),  # null only on rows kept from before the registry library
-    Column("payment_model", String(64), nullable=True),
+    Column("payment_model", String(100), nullable=True),
     Column("profile_revision", Integer, nullable=False, server_default="0"),
 )
 

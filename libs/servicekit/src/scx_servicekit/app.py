@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp
 
 from scx_messaging import Bus, DurableConsumer, connect
 from scx_persistence import UnitOfWork, UnitOfWorkFactory, create_engine
@@ -20,18 +21,27 @@ from scx_persistence.inbox import InboxProcessor
 from scx_persistence.outbox import OutboxRelay
 from scx_persistence.subscriptions import Subscriptions
 from scx_servicekit.auth import TokenVerifier
+from scx_servicekit.docs import install_docs
 from scx_servicekit.logging import configure_logging
 from scx_servicekit.middleware import CorrelationIdMiddleware
+from scx_servicekit.openapi import install_openapi, problem
 from scx_servicekit.operations import dead_letters_health, operations_router
 from scx_servicekit.problems import MEDIA_TYPE, install_problem_handlers
 from scx_servicekit.routing import check_routes, service_router
 from scx_servicekit.settings import ServiceSettings
+from scx_servicekit.strict import check_parameters
 
 log = logging.getLogger("scx.app")
 
 
 def is_sqlite(engine: AsyncEngine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+class ServiceApp(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, so that a 500 keeps its correlation id (see the middleware).
+        return CorrelationIdMiddleware(super().build_middleware_stack())
 
 
 @dataclass
@@ -117,11 +127,20 @@ def create_service_app(
                 if read_engine is not engine:
                     await read_engine.dispose()
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = ServiceApp(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        dependencies=[Depends(check_parameters)],
+    )
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
-    app.add_middleware(CorrelationIdMiddleware)
     install_problem_handlers(app)
+    install_docs(app)
+    install_openapi(app)
     app.include_router(health_router())
     app.include_router(operations_router)
     for router in routers:
@@ -156,7 +175,7 @@ def health_router() -> APIRouter:
     @router.get(
         "/ready",
         summary="Readiness: the database and NATS are reachable",
-        responses={503: {"description": "a dependency is unreachable"}},
+        responses={503: problem("a dependency is unreachable (checks says which)")},
     )
     async def ready(request: Request) -> JSONResponse:
         runtime = runtime_of(request)

@@ -8,11 +8,34 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scx_contracts.bounds import PATTERN_MEANINGS
 
 PROBLEM_TYPE_BASE = "https://scx.example/problems/"
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("scx.problems")
+
+
+class ProblemError(BaseModel):
+    field: str = Field(description="where: body.<field>, query.<name>, path.<name> or header.<name>")
+    message: str
+    code: str | None = Field(default=None, description="a machine-readable reason, e.g. string_too_long")
+
+
+class ProblemDocument(BaseModel):
+    """An RFC 9457 problem document: every error any scx service answers with, as application/problem+json."""
+
+    # Extension members (e.g. readiness checks) may follow the standard ones.
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(description="a URI naming the kind of problem, https://scx.example/problems/<slug>")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = Field(default=None, description="the path the problem happened on")
+    errors: list[ProblemError] | None = Field(default=None, description="each field at fault, for a 4xx")
 
 
 class Problem(Exception):
@@ -68,8 +91,31 @@ def problem_response(problem: Problem, request: Request) -> JSONResponse:
     )
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the path allows. Starlette's 405 names only the first route that matched the path, though
+    GET and POST on one path are two routes (and FastAPI nests an included router's routes one level down)."""
+    path = request.url.path
+    methods: set[str] = set()
+    pending = list(request.app.router.routes)
+    while pending:
+        route = pending.pop()
+        nested = getattr(route, "routes", None) or getattr(getattr(route, "original_router", None), "routes", None)
+        if nested:
+            pending.extend(nested)
+        elif getattr(route, "methods", None) and route.path_regex.match(path):
+            methods.update(route.methods)
+    return sorted(methods)
+
+
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
+
+
+def _message(error: dict[str, Any]) -> str:
+    pattern = (error.get("ctx") or {}).get("pattern")
+    if error.get("type") == "string_pattern_mismatch" and pattern in PATTERN_MEANINGS:
+        return PATTERN_MEANINGS[pattern]
+    return str(error.get("msg", ""))
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -80,7 +126,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": _field_path(err.get("loc", ())), "message": err.get("msg", ""), "code": err.get("type", "")}
+            {"field": _field_path(err.get("loc", ())), "message": _message(err), "code": err.get("type", "")}
             for err in exc.errors()
         ]
         fields = ", ".join(e["field"] for e in errors)
@@ -92,12 +138,15 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         titles = {404: "Not found", 405: "Method not allowed", 401: "Not authenticated", 403: "Forbidden"}
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
         problem = Problem(
             exc.status_code,
-            {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"),
+            {400: "malformed-request", 404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error"),
             titles.get(exc.status_code, str(exc.detail)),
             str(exc.detail) if exc.detail else None,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
         return problem_response(problem, request)
 

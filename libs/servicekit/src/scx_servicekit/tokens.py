@@ -1,20 +1,22 @@
 """Development tokens: the organisation kinds, their roles, and the HS256 signer.
 
-Apart from the `scx_servicekit` package itself (whose `__init__` loads lazily), this imports only PyJWT, so that
-`scx token` answers without loading FastAPI; `scx_servicekit.auth` re-exports all of it.
+Apart from the `scx_servicekit` package itself (whose `__init__` loads lazily), this imports only PyJWT and the
+contracts' vocabulary (the organisation kinds are defined there, once), so that `scx token` answers without loading
+FastAPI; `scx_servicekit.auth` re-exports all of it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
 
 import jwt
 
+from scx_contracts.vocabulary import ORGANISATION_KINDS
+from scx_contracts.vocabulary import OrganisationKind as OrganisationKind
+
 DEV_JWT_SECRET = "scx-dev-signing-secret-change-me-in-production-0123456789"
 
-OrganisationKind = Literal["dwp", "jcp", "prime", "partner"]
-KINDS: tuple[str, ...] = ("dwp", "jcp", "prime", "partner")
+KINDS = ORGANISATION_KINDS
 
 # Roles an organisation's users may hold; DWP auditors read everything and change nothing.
 ROLES = {

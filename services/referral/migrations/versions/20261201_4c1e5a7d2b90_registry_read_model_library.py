@@ -25,7 +25,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     with op.batch_alter_table("known_contracts") as batch_op:
         batch_op.add_column(sa.Column("value_pence", sa.BigInteger(), nullable=True))
-        batch_op.add_column(sa.Column("payment_model", sa.String(64), nullable=True))
+        batch_op.add_column(sa.Column("payment_model", sa.String(100), nullable=True))
         batch_op.add_column(sa.Column("profile_revision", sa.Integer(), server_default="0", nullable=False))
     with op.batch_alter_table("known_subcontracts") as batch_op:
         batch_op.add_column(sa.Column("service_prices", sa.JSON(), server_default="[]", nullable=False))

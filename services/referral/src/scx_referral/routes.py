@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response, status
@@ -24,16 +23,18 @@ from scx_servicekit import idempotency
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
 from scx_servicekit.idempotency import IdempotencyKey
+from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
+from scx_servicekit.strict import IsoDate, QueryInt
 
-PROBLEMS = {
-    401: {"description": "missing, expired or forged token"},
-    403: {"description": "the caller's organisation or role may not do this"},
-    404: {"description": "no such referral that the caller can see"},
-    409: {"description": "the referral is not in a state that allows this"},
-    422: {"description": "a field is wrong, or the supply chain does not allow it (the problem says why)"},
-}
+PROBLEMS = problems({
+    404: "no such referral that the caller can see",
+    409: "the referral is not in a state that allows this",
+    422: "a field is wrong, or the supply chain does not allow it (the problem says why)",
+})
+LISTING = problems({400: "the cursor is not one this service issued"})
+IDEMPOTENT = problems({400: "the Idempotency-Key is not 1-200 printable characters"})
 Paging = Annotated[PageRequest, Depends(page_request)]
 router = service_router(prefix="/referrals", tags=["referrals"], responses=PROBLEMS)
 
@@ -46,7 +47,7 @@ async def vault(request: Request) -> NinoVault:  # async: FastAPI would run a pl
 Vault = Annotated[NinoVault, Depends(vault)]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ReferralOut)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=ReferralOut, responses=IDEMPOTENT)
 async def refer_claimant(
     body: ReferClaimant, principal: CurrentPrincipal, uow: UoW, vault: Vault, idempotency_key: IdempotencyKey = None
 ) -> Response:
@@ -75,7 +76,7 @@ def _json(body: ReferralOut) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-@router.get("")
+@router.get("", responses=LISTING)
 async def list_referrals(
     principal: CurrentPrincipal,
     uow: UoW,
@@ -85,10 +86,10 @@ async def list_referrals(
     contract_id: str | None = None,
     prime_id: str | None = None,
     partner_id: Annotated[str | None, Query(description="referrals currently allocated to this partner")] = None,
-    payment_group: Annotated[int | None, Query(ge=1, le=9)] = None,
+    payment_group: Annotated[QueryInt | None, Query(ge=1, le=9)] = None,
     benefit_type: BenefitType | None = None,
-    referred_from: date | None = None,
-    referred_to: date | None = None,
+    referred_from: IsoDate | None = None,
+    referred_to: IsoDate | None = None,
 ) -> Page[ReferralOut]:
     """A prime sees its referrals; a partner those allocated to it; JCP those it referred; DWP all."""
     wanted = ReferralFilter(

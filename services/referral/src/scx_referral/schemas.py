@@ -6,48 +6,54 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    Strict,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
 
-from scx_contracts.referral import (
-    BenefitType,
-    Delivery,
-    ReallocationReason,
-    RejectionReason,
-    WithdrawalReason,
-)
-from scx_contracts.subcontracts import HealthCondition, SupplyChainModel
+from scx_contracts.referral import ReallocationReason, RejectionReason, WithdrawalReason
+from scx_contracts.vocabulary import HEALTH_CONDITIONS, BenefitType, Delivery, HealthCondition, SupplyChainModel
 from scx_referral.claimant import InvalidNino, normalise_nino
 from scx_referral.rules import PAYMENT_GROUPS, payment_group_fits
+from scx_servicekit.strict import IsoDate, Label, Note, OrganisationId, PaymentGroup, RecordId, RequestModel, StrictBool
 
-Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-OrganisationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")]
 ReferralStatus = Literal["referred", "started", "rejected", "withdrawn"]
+# ASCII letters and digits, and the ASCII white space a pasted number brings (normalising removes it): other
+# scripts' digits (Arabic-Indic, full-width) would make one claimant two pseudonyms, or fail further in.
+NationalInsuranceNumber = Annotated[
+    str, Strict(), StringConstraints(min_length=9, max_length=20, pattern=r"^[A-Za-z0-9 \t\r\n]+$")
+]
+# Lower case and surrounding spaces are accepted and normalised; the pattern documents exactly that (pydantic's own
+# strip_whitespace would strip any Unicode space, which the documented pattern could not say).
+PostcodeDistrictIn = Annotated[
+    str,
+    Strict(),
+    StringConstraints(max_length=20, pattern=r"^ *[A-Za-z]{1,2}[0-9][A-Za-z0-9]? *$"),
+    AfterValidator(lambda district: district.strip(" ").upper()),
+]
 
-
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Request(RequestModel):
+    """Unknown fields are refused, and every field is bounded to the column it is kept in (scx_contracts.bounds)."""
 
 
 class ReferClaimant(Request):
-    contract_id: str = Field(min_length=1, max_length=36)
-    national_insurance_number: str = Field(
-        min_length=9, max_length=20, description="e.g. AB 12 34 56 C; stored only encrypted, never published"
+    contract_id: RecordId
+    national_insurance_number: NationalInsuranceNumber = Field(
+        description="e.g. AB 12 34 56 C; stored only encrypted, never published"
     )
     benefit_type: BenefitType
-    payment_group: int = Field(ge=1, le=9, description="Work Programme payment group 1-9")
-    mandatory: bool
-    needs: list[HealthCondition] = Field(default_factory=list, max_length=10)
-    # Pydantic matches the pattern before it upper-cases, so the pattern admits lower case for to_upper to matter.
-    postcode_district: Annotated[
-        str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]?$")
-    ] = Field(description="the outward code only, e.g. NE1 — never the full postcode")
-    referral_date: date
+    payment_group: PaymentGroup
+    mandatory: StrictBool
+    needs: list[HealthCondition] = Field(default_factory=list, max_length=len(HEALTH_CONDITIONS))
+    postcode_district: PostcodeDistrictIn = Field(
+        description="the outward code only, e.g. NE1 — never the full postcode"
+    )
+    referral_date: IsoDate
 
     @field_validator("national_insurance_number")
     @classmethod
@@ -77,7 +83,7 @@ class ReferClaimant(Request):
 
 
 class StartReferral(Request):
-    started_on: date
+    started_on: IsoDate
 
 
 class RejectReferral(Request):
@@ -99,13 +105,11 @@ class RejectReferral(Request):
 class AllocateReferral(Request):
     delivery: Delivery
     partner_id: OrganisationId | None = Field(default=None, validate_default=True)
-    subcontract_id: str | None = Field(
+    subcontract_id: RecordId | None = Field(
         default=None, validate_default=True, description="which subcontract, when there is more than one"
     )
-    service: str | None = Field(
-        default=None, validate_default=True, max_length=100, description="for specialist provision"
-    )
-    allocated_on: date | None = Field(default=None, description="default: today")
+    service: Label | None = Field(default=None, validate_default=True, description="for specialist provision")
+    allocated_on: IsoDate | None = Field(default=None, description="default: today")
 
     @field_validator("partner_id", "subcontract_id", "service")
     @classmethod
@@ -126,7 +130,7 @@ class ReallocateReferral(AllocateReferral):
 class WithdrawReferral(Request):
     reason: WithdrawalReason
     note: Note | None = None
-    withdrawn_on: date | None = None
+    withdrawn_on: IsoDate | None = None
 
 
 class AllocationOut(BaseModel):

@@ -4,11 +4,14 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
 
-from scx_contracts.subcontracts import MonthlyProfile, OrganisationKind, SupplyChainModel
+from scx_contracts.subcontracts import MonthlyProfile
+from scx_contracts.vocabulary import OrganisationKind, SupplyChainModel
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
+from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
+from scx_servicekit.strict import INT32_MAX, QueryInt
 from scx_subcontracts import service
 from scx_subcontracts.schemas import (
     AgreeSubcontract,
@@ -23,18 +26,19 @@ from scx_subcontracts.schemas import (
     VarySubcontract,
 )
 
-PROBLEMS = {
-    401: {"description": "missing, expired or forged token"},
-    403: {"description": "the caller's organisation or role may not do this"},
-    404: {"description": "no such record that the caller can see"},
-    422: {"description": "the request names a field that is wrong"},
-}
+PROBLEMS = problems({
+    404: "no such record that the caller can see",
+    422: "the request names a field that is wrong",
+})
+LISTING = problems({400: "the cursor is not one this service issued"})
+EXISTS = problems({409: "the organisation is already registered"})
+ENDED = problems({409: "the subcontract has ended"})
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 router = service_router(responses=PROBLEMS)
 
 
-@router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"])
+@router.post("/organisations", status_code=status.HTTP_201_CREATED, tags=["organisations"], responses=EXISTS)
 async def register_organisation(
     body: RegisterOrganisation, principal: CurrentPrincipal, uow: UoW, response: Response
 ) -> OrganisationOut:
@@ -44,7 +48,7 @@ async def register_organisation(
     return OrganisationOut.model_validate(organisation)
 
 
-@router.get("/organisations", tags=["organisations"])
+@router.get("/organisations", tags=["organisations"], responses=LISTING)
 async def list_organisations(
     principal: CurrentPrincipal, uow: UoW, paging: Paging, kind: OrganisationKind | None = None
 ) -> Page[OrganisationOut]:
@@ -65,7 +69,7 @@ async def award_contract(body: AwardContract, principal: CurrentPrincipal, uow: 
     return ContractOut.model_validate(contract)
 
 
-@router.get("/contracts", tags=["contracts"])
+@router.get("/contracts", tags=["contracts"], responses=LISTING)
 async def list_contracts(
     principal: CurrentPrincipal,
     uow: UoW,
@@ -100,7 +104,7 @@ async def get_profile(
     contract_id: str,
     principal: CurrentPrincipal,
     uow: UoW,
-    revision: Annotated[int | None, Query(ge=1, description="default: the latest")] = None,
+    revision: Annotated[QueryInt | None, Query(ge=1, le=INT32_MAX, description="default: the latest")] = None,
 ) -> ProfileOut:
     revision, revisions, months = await service.get_profile(
         uow, principal, contract_id=contract_id, revision=revision
@@ -127,7 +131,7 @@ async def agree_subcontract(
     return service.subcontract_out(subcontract)
 
 
-@router.get("/subcontracts", tags=["subcontracts"])
+@router.get("/subcontracts", tags=["subcontracts"], responses=LISTING)
 async def list_subcontracts(
     principal: CurrentPrincipal,
     uow: UoW,
@@ -150,7 +154,7 @@ async def get_subcontract(subcontract_id: str, principal: CurrentPrincipal, uow:
     return service.subcontract_out(await service.get_subcontract(uow, principal, subcontract_id=subcontract_id))
 
 
-@router.post("/subcontracts/{subcontract_id}/variations", tags=["subcontracts"])
+@router.post("/subcontracts/{subcontract_id}/variations", tags=["subcontracts"], responses=ENDED)
 async def vary_subcontract(
     subcontract_id: str, body: VarySubcontract, principal: CurrentPrincipal, uow: UoW
 ) -> SubcontractOut:
@@ -159,7 +163,7 @@ async def vary_subcontract(
     return service.subcontract_out(subcontract)
 
 
-@router.post("/subcontracts/{subcontract_id}/termination", tags=["subcontracts"])
+@router.post("/subcontracts/{subcontract_id}/termination", tags=["subcontracts"], responses=ENDED)
 async def end_subcontract(
     subcontract_id: str, body: EndSubcontract, principal: CurrentPrincipal, uow: UoW
 ) -> SubcontractOut:

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from scx_contracts.bounds import MAX_PROFILE_MONTHS, MAX_SPECIALIST_SERVICES
+from scx_contracts.subcontracts import ClientGroup, MonthlyProfile, SpecialistService, SubcontractEndReason
+from scx_contracts.vocabulary import OrganisationKind, SupplyChainModel
+from scx_servicekit.strict import (
+    MAX_PENCE,
+    IsoDate,
+    Label,
+    Name,
+    Note,
+    OrganisationId,
+    Pence,
+    Percent,
+    PositiveCount,
+    Reason,
+    RequestModel,
 )
-
-from scx_contracts.subcontracts import (
-    ClientGroup,
-    MonthlyProfile,
-    OrganisationKind,
-    SpecialistService,
-    SubcontractEndReason,
-    SupplyChainModel,
-)
-
-OrganisationId = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$", to_lower=False, strip_whitespace=True)
-]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 def end_after_start(end_date: date, info: ValidationInfo) -> date:
@@ -37,13 +33,13 @@ def end_after_start(end_date: date, info: ValidationInfo) -> date:
     return end_date
 
 
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class Request(RequestModel):
+    """Unknown fields are refused, and every field is bounded to the column it is kept in (scx_contracts.bounds)."""
 
 
 class RegisterOrganisation(Request):
     organisation_id: OrganisationId = Field(description="a stable code, e.g. prime-northstar")
-    name: Text
+    name: Name
     kind: OrganisationKind
 
 
@@ -57,7 +53,7 @@ class OrganisationOut(BaseModel):
 
 
 class SetProfile(Request):
-    months: list[MonthlyProfile] = Field(min_length=1, max_length=120)
+    months: list[MonthlyProfile] = Field(min_length=1, max_length=MAX_PROFILE_MONTHS)
 
     @field_validator("months")
     @classmethod
@@ -70,12 +66,14 @@ class SetProfile(Request):
 
 class AwardContract(Request):
     prime_id: OrganisationId
-    contract_package_area: Text
-    start_date: date
-    end_date: date
-    value_pence: int = Field(ge=0, le=10**13, description="contract value in pence")
-    payment_model: Text = Field(description="e.g. pathways-30-50-20: 30% service fee, 50% job outcomes, 20% sustained")
-    profile: list[MonthlyProfile] | None = Field(default=None, description="the original monthly profile")
+    contract_package_area: Label
+    start_date: IsoDate
+    end_date: IsoDate
+    value_pence: Pence = Field(description=f"contract value in pence, at most {MAX_PENCE}")
+    payment_model: Label = Field(description="e.g. pathways-30-50-20: 30% service fee, 50% job outcomes, 20% sustained")
+    profile: list[MonthlyProfile] | None = Field(
+        default=None, min_length=1, max_length=MAX_PROFILE_MONTHS, description="the original monthly profile"
+    )
 
     @field_validator("end_date")
     @classmethod
@@ -106,11 +104,11 @@ class ProfileOut(BaseModel):
 
 class SubcontractTermsIn(Request):
     client_group: ClientGroup | None = None
-    share_of_targets_percent: int | None = Field(default=None, ge=1, le=100)
-    services: list[SpecialistService] = Field(default_factory=list)
-    monthly_capacity: int | None = Field(default=None, ge=1)
-    start_date: date
-    end_date: date
+    share_of_targets_percent: Percent | None = Field(default=None, ge=1)
+    services: list[SpecialistService] = Field(default_factory=list, max_length=MAX_SPECIALIST_SERVICES)
+    monthly_capacity: PositiveCount | None = None
+    start_date: IsoDate
+    end_date: IsoDate
 
     @field_validator("end_date")
     @classmethod
@@ -124,13 +122,13 @@ class AgreeSubcontract(SubcontractTermsIn):
 
 
 class VarySubcontract(SubcontractTermsIn):
-    reason: Text
+    reason: Reason
 
 
 class EndSubcontract(Request):
-    ended_on: date
+    ended_on: IsoDate
     reason: SubcontractEndReason
-    note: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    note: Note | None = None
 
 
 class SubcontractOut(BaseModel):
