@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from scx_messaging import LocalNatsServer
-from scx_persistence import messaging_metadata
+from scx_persistence import UnitOfWork, messaging_metadata
 from scx_persistence.tables import outbox
 from scx_servicekit import Problem, ServiceSettings, create_service_app
 from scx_servicekit.app import UoW
 from scx_servicekit.routing import service_router
 from scx_testing import example_envelope
+
+
+async def through_a_dependency(uow: UoW) -> UnitOfWork:
+    return uow  # as a dependency that loads an entity (or raises 404) would hold it
+
+
+Held = Annotated[UnitOfWork, Depends(through_a_dependency)]
 
 
 @pytest.fixture
@@ -38,6 +46,16 @@ async def client(empty_database_url: str, nats_server: LocalNatsServer) -> Async
         uow.record(example_envelope("organisation.registered"))
         raise Problem(409, "refused", "Refused after recording")
 
+    @router.post("/indirect")
+    async def indirect(held: Held) -> dict[str, str]:
+        held.record(example_envelope("organisation.registered"))
+        return {"status": "ok"}
+
+    @router.post("/bad-answer", response_model=dict[str, int])
+    async def bad_answer(uow: UoW) -> Any:
+        uow.record(example_envelope("organisation.registered"))
+        return {"status": "not an int"}
+
     @router.get("/outbox")
     async def count(uow: UoW) -> dict[str, int]:
         return {"rows": await uow.session.scalar(select(func.count()).select_from(outbox)) or 0}
@@ -55,6 +73,19 @@ async def test_a_route_that_returns_commits_without_saying_so(client: httpx.Asyn
     assert (await client.get("/outbox")).json() == {"rows": 1}
 
 
+async def test_a_unit_of_work_reached_through_another_dependency_commits_too(client: httpx.AsyncClient) -> None:
+    assert (await client.post("/indirect")).status_code == 200
+    assert (await client.get("/outbox")).json() == {"rows": 1}
+
+
+async def test_the_commit_comes_before_the_response_is_sent(client: httpx.AsyncClient) -> None:
+    # The response fails its own schema after the endpoint returned: the commit has happened, and the 500 does not
+    # promise otherwise.
+    answer = await client.post("/bad-answer")
+    assert answer.status_code == 500
+    assert "may or may not have taken effect" in answer.json()["detail"]
+
+
 async def test_a_route_that_raises_commits_nothing(client: httpx.AsyncClient) -> None:
     assert (await client.post("/refused")).status_code == 409
     assert (await client.get("/outbox")).json() == {"rows": 0}
@@ -68,5 +99,5 @@ def test_an_app_with_a_route_that_would_never_commit_is_refused(empty_database_u
         uow.record(example_envelope("organisation.registered"))
 
     settings = ServiceSettings(database_url=empty_database_url, log_json=False)
-    with pytest.raises(TypeError, match="/forgets"):
+    with pytest.raises(TypeError, match="/forgets"):  # its JSON would not be parsed strictly
         create_service_app(settings, title="t", description="d", routers=[plain])

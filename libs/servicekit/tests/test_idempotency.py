@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import Request
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -51,7 +52,9 @@ async def client(empty_database_url: str, nats_server: LocalNatsServer) -> Async
     made = 0
 
     @router.post("/orders", status_code=201)
-    async def place(body: Order, principal: CurrentPrincipal, uow: UoW, key: IdempotencyKey = None) -> Any:
+    async def place(
+        body: Order, principal: CurrentPrincipal, uow: UoW, request: Request, key: IdempotencyKey = None
+    ) -> Any:
         async def perform() -> idempotency.Answer:
             nonlocal made
             if body.amount < 0:
@@ -63,8 +66,17 @@ async def client(empty_database_url: str, nats_server: LocalNatsServer) -> Async
             return idempotency.Answer(201, out, headers={"Location": f"/orders/{made}"})
 
         return await idempotency.once(
-            uow, principal, key, body, perform, sealing=Reversing(), location=lambda b: f"/orders/{b['order']}"
+            uow, principal, request, key, body, perform, sealing=Reversing(), location=lambda b: f"/orders/{b['order']}"
         )
+
+    @router.post("/orders/{order}/ship")
+    async def ship(
+        order: int, body: Order, principal: CurrentPrincipal, uow: UoW, request: Request, key: IdempotencyKey = None
+    ) -> Any:
+        async def perform() -> idempotency.Answer:
+            return idempotency.Answer(200, {"shipped": order, "secret": body.secret, "amount": body.amount})
+
+        return await idempotency.once(uow, principal, request, key, body, perform, sealing=Reversing())
 
     @router.get("/counts")
     async def counts(uow: UoW) -> dict[str, int]:
@@ -136,3 +148,14 @@ async def test_racing_requests_with_one_key_are_answered_as_one(client, headers,
     assert len({a.json()["order"] for a in answers}) == 1
     assert sum(a.headers.get("idempotent-replay") == "true" for a in answers) == 3
     assert (await client.get("/counts", headers=headers)).json() == {"events": 1, "records": 1}
+
+
+async def test_a_key_answers_only_for_the_request_it_was_used_on(client, headers) -> None:
+    body = {"secret": "abc", "amount": 5}
+    first = await client.post("/orders/1/ship", json=body, headers=headers)
+    other_order = await client.post("/orders/2/ship", json=body, headers=headers)
+    other_route = await client.post("/orders", json=body, headers=headers)
+
+    assert first.status_code == 200 and first.json()["shipped"] == 1
+    assert other_order.status_code == other_route.status_code == 422
+    assert other_order.json()["type"].endswith("/idempotency-key-reused")

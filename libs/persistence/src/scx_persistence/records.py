@@ -95,12 +95,15 @@ async def insert_records(uow: UnitOfWork, table: Table, records: Iterable[Datacl
         await execute(uow, insert_into(table), rows)
 
 
-async def update_record(
-    uow: UnitOfWork, table: Table, record: DataclassInstance, *, columns: Sequence[str] | None = None
-) -> None:
-    """Write the record's `columns` (by default every column outside the primary key) to its row, by that key."""
+async def update_record(uow: UnitOfWork, table: Table, record: DataclassInstance, *, columns: Sequence[str]) -> None:
+    """Write the record's `columns` to its row, by its primary key. A repository names the columns a use case may
+    change (the rest of a row, such as who the parties are, is fixed when it is written), so a stale copy of the
+    record can never write back what another transaction changed elsewhere in the row. The row must exist: an
+    update that finds none is a bug, raised rather than lost."""
     keys = tuple(c.name for c in table.primary_key.columns)
     row = values(record)
-    changed = tuple(columns) if columns is not None else tuple(name for name in row if name not in keys)
+    changed = tuple(columns)
     params = {**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in changed}}
-    await execute(uow, update_by(table, keys, changed), params)
+    result = await execute(uow, update_by(table, keys, changed), params)
+    if result.rowcount != 1:
+        raise LookupError(f"{table.name}: no row {', '.join(f'{k}={row[k]!r}' for k in keys)} to update")

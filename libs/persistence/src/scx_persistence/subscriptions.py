@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from scx_contracts import Envelope
+from scx_contracts import REGISTRY, Envelope
 from scx_contracts.envelope import subject_filter
 from scx_contracts.registry import EventData
 from scx_persistence.uow import UnitOfWork
@@ -41,6 +41,11 @@ class Subscriptions(Mapping[str, Subscription[Any]]):
     def __init__(self, *subscriptions: Subscription[Any]) -> None:
         self._by_type: dict[str, Subscription[Any]] = {}
         for subscription in subscriptions:
+            latest = REGISTRY.model_for(subscription.event_type, REGISTRY.latest_version(subscription.event_type))
+            if subscription.event is not latest:
+                # Events are upcast to their latest version before a handler sees them.
+                raise TypeError(f"subscribe to {latest.__name__}, the latest {subscription.event_type}, not "
+                                f"{subscription.event.__name__}")
             if subscription.event_type in self._by_type:
                 raise ValueError(f"{subscription.event_type} is subscribed twice")
             self._by_type[subscription.event_type] = subscription

@@ -82,6 +82,7 @@ class UnitOfWork:
         REGISTRY.model_for(envelope.type, envelope.version).model_validate(envelope.data)
         self._events.append(envelope)
         self._uncommitted += 1
+        self.committed = False  # a unit of work committed once and written to again must commit again
         return envelope
 
     @property

@@ -39,7 +39,7 @@ async def contract_awarded(uow: UnitOfWork, _: Envelope, data: ContractAwarded) 
 
 
 async def contract_profile_set(uow: UnitOfWork, _: Envelope, data: ContractProfileSet) -> None:
-    contract = await repository.get_contract(uow, data.contract_id)
+    contract = await repository.get_contract(uow, data.contract_id, for_update=True)
     if contract is None:
         raise MissingPredecessor(f"profile of contract {data.contract_id} before its award")
     # Each revision carries the whole profile, so one can be applied without those before it: a service that
@@ -51,8 +51,7 @@ async def contract_profile_set(uow: UnitOfWork, _: Envelope, data: ContractProfi
         )
         for m in data.months
     ])
-    if data.revision > contract.profile_revision:
-        await repository.update_contract(uow, replace(contract, profile_revision=data.revision))
+    await repository.raise_profile_revision(uow, data.contract_id, data.revision)
 
 
 def _with_terms(subcontract: KnownSubcontract, terms: SubcontractTerms) -> KnownSubcontract:
@@ -83,7 +82,7 @@ async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgre
 
 
 async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVaried) -> None:
-    subcontract = await repository.get_subcontract(uow, data.subcontract_id)
+    subcontract = await repository.get_subcontract(uow, data.subcontract_id, for_update=True)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} varied before it was agreed")
     if data.variation <= subcontract.variation:
@@ -91,14 +90,15 @@ async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVari
     if data.variation > subcontract.variation + 1:
         raise MissingPredecessor(f"variation {data.variation} before {subcontract.variation + 1}")
     varied = replace(_with_terms(subcontract, data.terms), variation=data.variation)
-    await repository.update_subcontract(uow, varied)
+    await repository.update_subcontract(uow, varied, columns=repository.TERMS)
 
 
 async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: SubcontractEnded) -> None:
-    subcontract = await repository.get_subcontract(uow, data.subcontract_id)
+    subcontract = await repository.get_subcontract(uow, data.subcontract_id, for_update=True)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} ended before it was agreed")
-    await repository.update_subcontract(uow, replace(subcontract, ended_on=data.ended_on, end_reason=data.reason))
+    ended = replace(subcontract, ended_on=data.ended_on, end_reason=data.reason)
+    await repository.update_subcontract(uow, ended, columns=repository.ENDING)
 
 
 SUBSCRIPTIONS = Subscriptions(

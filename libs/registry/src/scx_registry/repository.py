@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 
 from scx_persistence import UnitOfWork
 from scx_persistence.records import (
@@ -39,16 +39,26 @@ async def add_organisation(uow: UnitOfWork, organisation: KnownOrganisation) -> 
     await insert_record(uow, known_organisations, organisation)
 
 
-async def get_contract(uow: UnitOfWork, contract_id: str) -> KnownContract | None:
-    return await fetch_one(uow, KnownContract, select_by(known_contracts, "contract_id"), {"contract_id": contract_id})
+async def get_contract(uow: UnitOfWork, contract_id: str, *, for_update: bool = False) -> KnownContract | None:
+    query = select_by(known_contracts, "contract_id", for_update=for_update)
+    return await fetch_one(uow, KnownContract, query, {"contract_id": contract_id})
 
 
 async def add_contract(uow: UnitOfWork, contract: KnownContract) -> None:
     await insert_record(uow, known_contracts, contract)
 
 
-async def update_contract(uow: UnitOfWork, contract: KnownContract) -> None:
-    await update_record(uow, known_contracts, contract)
+_RAISE_REVISION = (
+    update(known_contracts)
+    .where(known_contracts.c.contract_id == bindparam("k_contract_id"),
+           known_contracts.c.profile_revision < bindparam("v_revision"))
+    .values(profile_revision=bindparam("v_revision"))
+)
+
+
+async def raise_profile_revision(uow: UnitOfWork, contract_id: str, revision: int) -> None:
+    """The contract's latest profile revision becomes `revision`, unless it holds a later one already."""
+    await execute(uow, _RAISE_REVISION, {"k_contract_id": contract_id, "v_revision": revision})
 
 
 _PROFILE = select(known_profile_months).order_by(known_profile_months.c.month)
@@ -67,8 +77,10 @@ async def replace_profile(uow: UnitOfWork, contract_id: str, revision: int, mont
     await insert_records(uow, known_profile_months, months)
 
 
-async def get_subcontract(uow: UnitOfWork, subcontract_id: str) -> KnownSubcontract | None:
-    query = select_by(known_subcontracts, "subcontract_id")
+async def get_subcontract(
+    uow: UnitOfWork, subcontract_id: str, *, for_update: bool = False
+) -> KnownSubcontract | None:
+    query = select_by(known_subcontracts, "subcontract_id", for_update=for_update)
     return await fetch_one(uow, KnownSubcontract, query, {"subcontract_id": subcontract_id})
 
 
@@ -76,8 +88,17 @@ async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> Non
     await insert_record(uow, known_subcontracts, subcontract)
 
 
-async def update_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> None:
-    await update_record(uow, known_subcontracts, subcontract)
+TERMS = (
+    "postcode_districts", "health_conditions", "services", "service_prices", "share_of_targets_percent",
+    "monthly_capacity", "start_date", "end_date", "variation",
+)
+ENDING = ("ended_on", "end_reason")
+
+
+async def update_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract, *, columns: tuple[str, ...]) -> None:
+    """Write only `columns` (TERMS for a variation, ENDING for an end): a variation and an end applied side by side
+    by two replicas each keep what the other wrote."""
+    await update_record(uow, known_subcontracts, subcontract, columns=columns)
 
 
 _BETWEEN = select_by(known_subcontracts, "contract_id", "prime_id", "partner_id").order_by(

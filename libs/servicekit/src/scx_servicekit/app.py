@@ -155,14 +155,17 @@ def runtime_of(request: Request) -> ServiceRuntime:
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    """One transaction per request. Its route commits it when the endpoint returns (`routing.UnitOfWorkRoute`),
-    before the response is sent; an error rolls it back."""
+    """One transaction per request, and its one commit point: when the endpoint returns, before the response is
+    sent (function scope: FastAPI runs this exit then, not after sending). An endpoint that raises commits nothing;
+    its unit of work rolls back. No route commits by hand."""
     factory = runtime_of(request).uow_factory
     async with (factory.reading() if request.method in ("GET", "HEAD") else factory()) as uow:
         yield uow
+        if uow.writable and not uow.committed:
+            await uow.commit()
 
 
-UoW = Annotated[UnitOfWork, Depends(unit_of_work)]
+UoW = Annotated[UnitOfWork, Depends(unit_of_work, scope="function")]
 
 
 def health_router() -> APIRouter:

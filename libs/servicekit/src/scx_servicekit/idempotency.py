@@ -1,10 +1,11 @@
 """`Idempotency-Key` for any POST: a retry gets the first response, and nothing is done twice.
 
-The record of the first response is written in the request's own transaction, so it exists exactly when the
-effect does. A retry with the same key and body is answered with the stored response and `Idempotent-Replay:
-true`; the same key with another body is a 422; two requests racing with one key are both answered as the first
-(on PostgreSQL the second's INSERT waits for the first's commit, then fails on the key and replays it). A failed
-request stores nothing, so retrying it is safe. Keys are per organisation.
+The key is claimed first, by inserting its record in the request's own transaction before anything is done, and
+the record is completed with the answer; so it exists exactly when the effect does. A retry with the same key and
+the same request (method, path and body) is answered with the stored response and `Idempotent-Replay: true`; the
+same key on another request is a 422; two requests racing with one key are answered as one (on PostgreSQL the
+second's claim waits for the first's commit, then fails on the key and replays the first's answer, before doing
+anything itself). A failed request stores nothing, so retrying it is safe. Keys are per organisation.
 
 A service whose responses carry something sensitive supplies a `Sealing`: it fingerprints the request body
 before hashing (a plain hash of a body holding an NI number could be reversed by trying every NI number), and
@@ -20,10 +21,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Protocol
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from scx_persistence import UnitOfWork
@@ -62,13 +63,11 @@ class NoSealing:
 
 @dataclass(frozen=True)
 class Answer:
-    """What a POST answers: its status, JSON body and headers. `stored`, when given, is the body already sealed for
-    storage (so a service need not seal twice what it sealed once for its own tables)."""
+    """What a POST answers: its status, JSON body and headers."""
 
     status_code: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
-    stored: dict[str, Any] | None = None
 
 
 def check_key(key: str) -> None:
@@ -80,8 +79,12 @@ def check_key(key: str) -> None:
         )
 
 
-def request_hash(body: BaseModel, sealing: Sealing) -> str:
-    canonical = json.dumps(sealing.fingerprint(body.model_dump(mode="json")), sort_keys=True, separators=(",", ":"))
+def request_hash(request: Request, body: BaseModel, sealing: Sealing) -> str:
+    """The request a key was used for: its method and path (so one key cannot answer for another record) and body."""
+    fingerprint = {
+        "method": request.method, "path": request.url.path, "body": sealing.fingerprint(body.model_dump(mode="json"))
+    }
+    canonical = json.dumps(fingerprint, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -94,8 +97,8 @@ async def _earlier(uow: UnitOfWork, organisation_id: str, key: str, digest: str)
     if row["request_hash"] != digest:
         raise Problem(
             422, "idempotency-key-reused", "The Idempotency-Key was used for a different request",
-            "A retry must send the same body as the first request; use a new key for a new request.",
-            errors=[{"field": "header.Idempotency-Key", "message": "already used with another body"}],
+            "A retry must send the same request (method, path and body) as the first; use a new key for a new request.",
+            errors=[{"field": "header.Idempotency-Key", "message": "already used for another request"}],
         )
     return dict(row)
 
@@ -111,6 +114,7 @@ def _replay(record: dict[str, Any], sealing: Sealing, location: Callable[[dict[s
 async def once(
     uow: UnitOfWork,
     principal: Principal,
+    request: Request,
     key: str | None,
     body: BaseModel,
     perform: Callable[[], Awaitable[Answer]],
@@ -128,22 +132,29 @@ async def once(
         answer = await perform()
         return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
     check_key(key)
-    digest = request_hash(body, sealing)
+    digest = request_hash(request, body, sealing)
     earlier = await _earlier(uow, principal.organisation_id, key, digest)
     if earlier is not None:
         return _replay(earlier, sealing, location)
-    answer = await perform()
-    stored = answer.stored if answer.stored is not None else sealing.seal(answer.body)
+    c = idempotency_records.c
+    connection = await uow.session.connection()
     try:
-        # The key is checked at this INSERT (PostgreSQL makes a concurrent one wait for the other's commit).
-        await (await uow.session.connection()).execute(insert(idempotency_records).values(
-            organisation_id=principal.organisation_id, key=key, request_hash=digest,
-            status_code=answer.status_code, response=stored, created_at=datetime.now(UTC),
+        # The claim: the key's unique index is checked here, before anything is done (PostgreSQL makes a concurrent
+        # claim wait for ours to commit or roll back), so a racing request never does the work at all.
+        await connection.execute(insert(idempotency_records).values(
+            organisation_id=principal.organisation_id, key=key, request_hash=digest, status_code=0, response={},
+            created_at=datetime.now(UTC),
         ))
     except IntegrityError:
-        await uow.rollback()  # our effect goes; the racing request's stands, and we answer with its response
+        await uow.rollback()
         earlier = await _earlier(uow, principal.organisation_id, key, digest)
         if earlier is None:
             raise
         return _replay(earlier, sealing, location)
+    answer = await perform()
+    await connection.execute(
+        update(idempotency_records)
+        .where(c.organisation_id == principal.organisation_id, c.key == key)
+        .values(status_code=answer.status_code, response=sealing.seal(answer.body))
+    )
     return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)

@@ -1,13 +1,12 @@
-"""One commit point for every request: after the endpoint returns, before the response is sent.
+"""Every route of a service is a `UnitOfWorkRoute` (routers come from `service_router`; the app factory refuses
+any other): its endpoint is async, and its JSON body is parsed strictly (`strict.StrictJsonRequest`).
 
-Every route of a service is a `UnitOfWorkRoute` (routers come from `service_router`, and the app factory refuses
-any other): when the endpoint returns normally, the request's unit of work commits; when it raises, nothing is
-committed and the unit of work rolls back. No route commits by hand. The pattern is polar's `AutoCommitAPIRoute`.
+The request's one commit point is the `UoW` dependency (`scx_servicekit.app.unit_of_work`), not the route: a
+dependency sees the unit of work however the endpoint reached it, directly or through another dependency.
 """
 
 from __future__ import annotations
 
-import functools
 import inspect
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -15,13 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from scx_persistence import UnitOfWork
 from scx_servicekit.strict import StrictJsonRequest
 
 
 class UnitOfWorkRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__(path, _committing(endpoint), **kwargs)
+        super().__init__(path, _async_only(endpoint), **kwargs)
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -32,28 +30,19 @@ class UnitOfWorkRoute(APIRoute):
         return strict_json
 
 
-def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+def _async_only(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     if not inspect.iscoroutinefunction(endpoint):
         raise TypeError(f"{endpoint.__name__}: service endpoints are async (a sync one would run in a thread)")
-
-    @functools.wraps(endpoint)
-    async def committing_endpoint(*args: Any, **kwargs: Any) -> Any:
-        result = await endpoint(*args, **kwargs)
-        for value in (*args, *kwargs.values()):
-            if isinstance(value, UnitOfWork) and value.writable and not value.committed:
-                await value.commit()
-        return result
-
-    return committing_endpoint
+    return endpoint
 
 
 def service_router(**options: Any) -> APIRouter:
-    """An APIRouter whose routes commit the request's unit of work in the one place."""
+    """An APIRouter of `UnitOfWorkRoute`s."""
     return APIRouter(route_class=UnitOfWorkRoute, **options)
 
 
 def check_routes(routes: list[Any]) -> None:
-    """Refuse to build an app with a route that would not commit in the one place."""
+    """Refuse to build an app with a route that skips the service's request handling."""
     stray = [r.path for r in routes if isinstance(r, APIRoute) and not isinstance(r, UnitOfWorkRoute)]
     if stray:
-        raise TypeError(f"routes not built by service_router (they would never commit): {stray}")
+        raise TypeError(f"routes not built by service_router (no strict JSON, sync endpoints allowed): {stray}")

@@ -64,16 +64,21 @@ NINO = "national_insurance_number"
 
 class NinoSealing:
     """The NI number in an `Idempotency-Key` record: in the request's hash as its pseudonym, in the stored
-    response only sealed (scx_servicekit.idempotency)."""
+    response only sealed (scx_servicekit.idempotency). `known` holds ciphertexts already made in this request (the
+    referral's own), so that one NI number is encrypted once per request, not once per copy."""
 
     def __init__(self, vault: NinoVault) -> None:
         self.vault = vault
+        self.known: dict[str, str] = {}
 
     def fingerprint(self, body: dict[str, Any]) -> dict[str, Any]:
         return {**body, NINO: self.vault.ref(body[NINO])} if NINO in body else body
 
     def seal(self, response: dict[str, Any]) -> dict[str, Any]:
-        return {**response, NINO: self.vault.seal(response[NINO])} if NINO in response else response
+        if NINO not in response:
+            return response
+        shown = response[NINO]
+        return {**response, NINO: self.known.get(shown) or self.vault.seal(shown)}
 
     def open(self, stored: dict[str, Any]) -> dict[str, Any]:
         return {**stored, NINO: self.vault.open(stored[NINO])} if NINO in stored else stored

@@ -45,8 +45,16 @@ async def add_referral(uow: UnitOfWork, referral: Referral) -> None:
     await insert_record(uow, referrals, referral)
 
 
+# What a use case may change; the rest of a referral is fixed when JCP makes it.
+REFERRAL_CHANGES = (
+    "status", "started_on", "rejection_reason", "rejection_note", "withdrawal_reason", "withdrawal_note",
+    "withdrawn_on", "current_allocation_id", "current_partner_id", "updated_at",
+)
+ALLOCATION_CHANGES = ("ended_at", "end_reason", "end_note")
+
+
 async def update_referral(uow: UnitOfWork, referral: Referral) -> None:
-    await update_record(uow, referrals, referral)
+    await update_record(uow, referrals, referral, columns=REFERRAL_CHANGES)
 
 
 async def list_referrals(uow: UnitOfWork, where: ReferralFilter, *, after: str | None, limit: int) -> list[Referral]:
@@ -81,7 +89,7 @@ async def add_allocation(uow: UnitOfWork, allocation: Allocation) -> None:
 
 
 async def update_allocation(uow: UnitOfWork, allocation: Allocation) -> None:
-    await update_record(uow, allocations, allocation)
+    await update_record(uow, allocations, allocation, columns=ALLOCATION_CHANGES)
 
 
 _ALLOCATIONS_OF = select(allocations).where(allocations.c.referral_id == bindparam("referral_id")).order_by(

@@ -6,7 +6,7 @@ from fastapi import Depends, Query, Request, Response, status
 
 from scx_contracts.referral import BenefitType
 from scx_referral import access, service
-from scx_referral.claimant import NINO, NinoSealing, NinoVault
+from scx_referral.claimant import NinoSealing, NinoVault
 from scx_referral.repository import ReferralFilter
 from scx_referral.schemas import (
     AllocateReferral,
@@ -49,21 +49,26 @@ Vault = Annotated[NinoVault, Depends(vault)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ReferralOut, responses=IDEMPOTENT)
 async def refer_claimant(
-    body: ReferClaimant, principal: CurrentPrincipal, uow: UoW, vault: Vault, idempotency_key: IdempotencyKey = None
+    body: ReferClaimant,
+    principal: CurrentPrincipal,
+    uow: UoW,
+    vault: Vault,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
 ) -> Response:
     """JCP refers a claimant to a prime's contract. The NI number is validated, pseudonymised and encrypted."""
     access.require_referrer(principal)  # before any replay: a replay shows the NI number
 
+    sealing = NinoSealing(vault)
+
     async def refer() -> idempotency.Answer:
         referral = await service.refer_claimant(uow, principal, command=body, vault=vault)
         out = service.referral_out(service.ReferralView(referral), principal, vault).model_dump(mode="json")
-        return idempotency.Answer(
-            status.HTTP_201_CREATED, out, headers={"Location": _location(out)},
-            stored={**out, NINO: referral.nino_sealed},  # sealed once, for the referral and its record alike
-        )
+        sealing.known[body.national_insurance_number] = referral.nino_sealed  # one ciphertext for both copies
+        return idempotency.Answer(status.HTTP_201_CREATED, out, headers={"Location": _location(out)})
 
     return await idempotency.once(
-        uow, principal, idempotency_key, body, refer, sealing=NinoSealing(vault), location=_location
+        uow, principal, request, idempotency_key, body, refer, sealing=sealing, location=_location
     )
 
 

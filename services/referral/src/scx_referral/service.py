@@ -240,8 +240,10 @@ def _view(s: KnownSubcontract) -> rules.SubcontractView:
 
 async def _placement(uow: UnitOfWork, referral: Referral, command: AllocateReferral, on: date) -> Placement:
     """Find the subcontract under which the partner may take this referral, or say exactly why none fits."""
-    if command.delivery == "in_house" or command.partner_id is None:
+    if command.delivery == "in_house":
         return Placement("in_house")
+    if command.partner_id is None:  # the schema requires it for a partner; never guess in-house
+        raise problems.refused(rules.Refusal("unknown-partner", "Name the partner", "partner_id is required."))
     partner = await registry.get_organisation(uow, command.partner_id)
     if partner is None or partner.kind != "partner":
         raise problems.refused(rules.Refusal(
