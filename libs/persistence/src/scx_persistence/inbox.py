@@ -147,9 +147,8 @@ class InboxProcessor:
                 seen.add(envelope.event_id)
                 correlation_id.set(envelope.correlation_id)
                 causation_id.set(envelope.event_id)
+                # Handlers write with statements, not through the ORM (ADR 0013): the next one reads what this wrote.
                 await read.subscription.handler(uow, envelope, read.data)
-                # The next event's handler may read what this one changed (the session does not autoflush).
-                await uow.session.flush()
                 rows.append(self._inbox_row(envelope, read.delivery.stream_sequence))
                 outcomes.append(Outcome.APPLIED)
             if rows:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import update as update_statement
+from sqlalchemy.dialects import postgresql, sqlite
 
 from scx_persistence.uow import UnitOfWork
 
@@ -93,6 +94,21 @@ async def insert_records(uow: UnitOfWork, table: Table, records: Iterable[Datacl
     rows = [values(r) for r in records]
     if rows:
         await execute(uow, insert_into(table), rows)
+
+
+@cache
+def _insert_if_new(table: Table, dialect: str) -> Insert:
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+async def insert_if_new(uow: UnitOfWork, table: Table, record: DataclassInstance) -> bool:
+    """Insert the record unless a row with its key (or another unique value) is there already; whether it did.
+    One statement where a read and an insert would be two: consumers apply events by the thousand."""
+    connection = await uow.session.connection()
+    result = await connection.execute(_insert_if_new(table, connection.dialect.name), values(record))
+    return bool(result.rowcount == 1)
 
 
 async def update_record(uow: UnitOfWork, table: Table, record: DataclassInstance, *, columns: Sequence[str]) -> None:

@@ -3,7 +3,7 @@ already is) and waits, rather than guesses, when an event's predecessor has not 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from typing import Any
 
 from scx_contracts import Envelope
 from scx_contracts.subcontracts import (
@@ -23,19 +23,17 @@ from scx_registry.models import KnownContract, KnownOrganisation, KnownSubcontra
 
 
 async def organisation_registered(uow: UnitOfWork, _: Envelope, data: OrganisationRegistered) -> None:
-    if await repository.get_organisation(uow, data.organisation_id) is None:
-        await repository.add_organisation(
-            uow, KnownOrganisation(organisation_id=data.organisation_id, name=data.name, kind=data.kind)
-        )
+    await repository.add_organisation(
+        uow, KnownOrganisation(organisation_id=data.organisation_id, name=data.name, kind=data.kind)
+    )
 
 
 async def contract_awarded(uow: UnitOfWork, _: Envelope, data: ContractAwarded) -> None:
-    if await repository.get_contract(uow, data.contract_id) is None:
-        await repository.add_contract(uow, KnownContract(
-            contract_id=data.contract_id, prime_id=data.prime_id, contract_package_area=data.contract_package_area,
-            start_date=data.start_date, end_date=data.end_date, value_pence=data.value_pence,
-            payment_model=data.payment_model, profile_revision=0,
-        ))
+    await repository.add_contract(uow, KnownContract(
+        contract_id=data.contract_id, prime_id=data.prime_id, contract_package_area=data.contract_package_area,
+        start_date=data.start_date, end_date=data.end_date, value_pence=data.value_pence,
+        payment_model=data.payment_model, profile_revision=0,
+    ))
 
 
 async def contract_profile_set(uow: UnitOfWork, _: Envelope, data: ContractProfileSet) -> None:
@@ -54,51 +52,43 @@ async def contract_profile_set(uow: UnitOfWork, _: Envelope, data: ContractProfi
     await repository.raise_profile_revision(uow, data.contract_id, data.revision)
 
 
-def _with_terms(subcontract: KnownSubcontract, terms: SubcontractTerms) -> KnownSubcontract:
+def _terms(terms: SubcontractTerms) -> dict[str, Any]:
+    """A subcontract's terms as the read model's columns (`repository.TERMS`, less the variation)."""
     group = terms.client_group
-    return replace(
-        subcontract,
-        postcode_districts=list(group.postcode_districts) if group else [],
-        health_conditions=list(group.health_conditions) if group else [],
-        services=[s.service for s in terms.services],
-        service_prices=[{"service": s.service, "price_pence": s.price_pence} for s in terms.services],
-        share_of_targets_percent=terms.share_of_targets_percent,
-        monthly_capacity=terms.monthly_capacity,
-        start_date=terms.start_date,
-        end_date=terms.end_date,
-    )
+    return {
+        "postcode_districts": list(group.postcode_districts) if group else [],
+        "health_conditions": list(group.health_conditions) if group else [],
+        "services": [s.service for s in terms.services],
+        "service_prices": [{"service": s.service, "price_pence": s.price_pence} for s in terms.services],
+        "share_of_targets_percent": terms.share_of_targets_percent,
+        "monthly_capacity": terms.monthly_capacity,
+        "start_date": terms.start_date,
+        "end_date": terms.end_date,
+    }
 
 
 async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgreed) -> None:
-    if await repository.get_subcontract(uow, data.subcontract_id) is not None:
-        return
-    blank = KnownSubcontract(
+    await repository.add_subcontract(uow, KnownSubcontract(
         subcontract_id=data.subcontract_id, contract_id=data.contract_id, prime_id=data.prime_id,
-        partner_id=data.partner_id, model=data.model, postcode_districts=[], health_conditions=[], services=[],
-        service_prices=[], share_of_targets_percent=None, monthly_capacity=None, start_date=data.terms.start_date,
-        end_date=data.terms.end_date, variation=0, ended_on=None, end_reason=None,
-    )
-    await repository.add_subcontract(uow, _with_terms(blank, data.terms))
+        partner_id=data.partner_id, model=data.model, variation=0, ended_on=None, end_reason=None,
+        **_terms(data.terms),
+    ))
 
 
 async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVaried) -> None:
-    subcontract = await repository.get_subcontract(uow, data.subcontract_id, for_update=True)
+    if await repository.vary_subcontract(uow, data.subcontract_id, variation=data.variation, terms=_terms(data.terms)):
+        return  # the common case, in one statement: the row held the variation just before this one
+    subcontract = await repository.get_subcontract(uow, data.subcontract_id)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} varied before it was agreed")
-    if data.variation <= subcontract.variation:
-        return  # an older variation than the one we hold: keep the newer terms
     if data.variation > subcontract.variation + 1:
         raise MissingPredecessor(f"variation {data.variation} before {subcontract.variation + 1}")
-    varied = replace(_with_terms(subcontract, data.terms), variation=data.variation)
-    await repository.update_subcontract(uow, varied, columns=repository.TERMS)
+    # An older variation than the one we hold: keep the newer terms.
 
 
 async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: SubcontractEnded) -> None:
-    subcontract = await repository.get_subcontract(uow, data.subcontract_id, for_update=True)
-    if subcontract is None:
+    if not await repository.end_subcontract(uow, data.subcontract_id, ended_on=data.ended_on, reason=data.reason):
         raise MissingPredecessor(f"subcontract {data.subcontract_id} ended before it was agreed")
-    ended = replace(subcontract, ended_on=data.ended_on, end_reason=data.reason)
-    await repository.update_subcontract(uow, ended, columns=repository.ENDING)
 
 
 SUBSCRIPTIONS = Subscriptions(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from sqlalchemy import bindparam, select, update
 
@@ -12,10 +13,9 @@ from scx_persistence.records import (
     execute,
     fetch_all,
     fetch_one,
-    insert_record,
+    insert_if_new,
     insert_records,
     select_by,
-    update_record,
 )
 from scx_registry.models import (
     KnownContract,
@@ -35,8 +35,9 @@ async def get_organisation(uow: UnitOfWork, organisation_id: str) -> KnownOrgani
     )
 
 
-async def add_organisation(uow: UnitOfWork, organisation: KnownOrganisation) -> None:
-    await insert_record(uow, known_organisations, organisation)
+async def add_organisation(uow: UnitOfWork, organisation: KnownOrganisation) -> bool:
+    """Whether it was new: an organisation is registered once, so one already here is this same one."""
+    return await insert_if_new(uow, known_organisations, organisation)
 
 
 async def get_contract(uow: UnitOfWork, contract_id: str, *, for_update: bool = False) -> KnownContract | None:
@@ -44,8 +45,9 @@ async def get_contract(uow: UnitOfWork, contract_id: str, *, for_update: bool = 
     return await fetch_one(uow, KnownContract, query, {"contract_id": contract_id})
 
 
-async def add_contract(uow: UnitOfWork, contract: KnownContract) -> None:
-    await insert_record(uow, known_contracts, contract)
+async def add_contract(uow: UnitOfWork, contract: KnownContract) -> bool:
+    """Whether it was new: a contract is awarded once."""
+    return await insert_if_new(uow, known_contracts, contract)
 
 
 _RAISE_REVISION = (
@@ -84,21 +86,48 @@ async def get_subcontract(
     return await fetch_one(uow, KnownSubcontract, query, {"subcontract_id": subcontract_id})
 
 
-async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> None:
-    await insert_record(uow, known_subcontracts, subcontract)
+async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> bool:
+    """Whether it was new: a subcontract is agreed once."""
+    return await insert_if_new(uow, known_subcontracts, subcontract)
 
 
 TERMS = (
     "postcode_districts", "health_conditions", "services", "service_prices", "share_of_targets_percent",
     "monthly_capacity", "start_date", "end_date", "variation",
 )
-ENDING = ("ended_on", "end_reason")
 
 
-async def update_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract, *, columns: tuple[str, ...]) -> None:
-    """Write only `columns` (TERMS for a variation, ENDING for an end): a variation and an end applied side by side
-    by two replicas each keep what the other wrote."""
-    await update_record(uow, known_subcontracts, subcontract, columns=columns)
+_VARY = (
+    update(known_subcontracts)
+    .where(known_subcontracts.c.subcontract_id == bindparam("k_subcontract_id"),
+           known_subcontracts.c.variation == bindparam("k_previous"))
+    .values({c: bindparam(f"v_{c}") for c in TERMS})
+)
+
+
+async def vary_subcontract(
+    uow: UnitOfWork, subcontract_id: str, *, variation: int, terms: Mapping[str, object]
+) -> bool:
+    """Write variation `variation`'s terms if the row holds the variation just before it; whether it did. One
+    statement, and only the terms: an end applied side by side by another replica keeps what it wrote."""
+    params = {
+        "k_subcontract_id": subcontract_id, "k_previous": variation - 1, "v_variation": variation,
+        **{f"v_{c}": terms[c] for c in TERMS if c != "variation"},
+    }
+    return bool((await execute(uow, _VARY, params)).rowcount == 1)
+
+
+_END = (
+    update(known_subcontracts)
+    .where(known_subcontracts.c.subcontract_id == bindparam("k_subcontract_id"))
+    .values(ended_on=bindparam("v_ended_on"), end_reason=bindparam("v_end_reason"))
+)
+
+
+async def end_subcontract(uow: UnitOfWork, subcontract_id: str, *, ended_on: date, reason: str) -> bool:
+    """Record the subcontract's end; whether it was there to end."""
+    params = {"k_subcontract_id": subcontract_id, "v_ended_on": ended_on, "v_end_reason": reason}
+    return bool((await execute(uow, _END, params)).rowcount == 1)
 
 
 _BETWEEN = select_by(known_subcontracts, "contract_id", "prime_id", "partner_id").order_by(
