@@ -121,6 +121,6 @@ def test_a_new_service_is_generated_installed_migrated_started_and_linted(tmp_pa
     contracts = run(python, "-c", "import sys; from importlinter.cli import lint_imports_command as c; "
                     "sys.argv = ['lint-imports']; c()", cwd=repo, env=env)
     assert "Demo x layers KEPT" in contracts and ", 0 broken." in contracts
-    # The service's own test: it starts and is ready on SQLite and on PostgreSQL.
-    assert "2 passed" in run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "services/demo_x", cwd=repo,
+    # The service's own tests, on SQLite and PostgreSQL: it starts and is ready; it keeps to its OpenAPI document.
+    assert "4 passed" in run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "services/demo_x", cwd=repo,
                              env=env)
