@@ -56,8 +56,10 @@ events: $(STAMP)
 services: $(STAMP)
 	$(BIN)/scx manifest sync
 
+## Requests (refer, start, allocate) against a baseline, then events (backlog, catch-up, commit → applied).
 bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md
+	$(BIN)/scx bench-events --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data
