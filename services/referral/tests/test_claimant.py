@@ -77,3 +77,14 @@ def test_the_vault_seals_so_that_only_its_key_opens() -> None:
     other = NinoVault(Fernet.generate_key().decode(), "another-ref-key")
     with pytest.raises(InvalidToken):
         other.open(sealed)
+
+
+@pytest.mark.parametrize("raw", [
+    "JT\u0661\u0662\u0663\u0664\u0665\u0666A",  # Arabic-Indic digits
+    "JT\uff11\uff12\uff13\uff14\uff15\uff16A",  # full-width digits
+    "\uff2a\uff34123456A",  # full-width letters
+    "JT 12\u00a034 56 A",  # a no-break space
+])
+def test_only_the_ascii_spelling_is_a_national_insurance_number(raw: str) -> None:
+    with pytest.raises(InvalidNino):
+        normalise_nino(raw)

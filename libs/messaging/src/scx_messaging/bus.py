@@ -12,6 +12,8 @@ from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError, NotFoundError
 
+from scx_contracts.envelope import SUBJECT_ROOT
+
 log = logging.getLogger("scx.messaging")
 
 
@@ -19,7 +21,7 @@ log = logging.getLogger("scx.messaging")
 class BusSettings:
     servers: list[str] = field(default_factory=lambda: ["nats://127.0.0.1:4222"])
     stream: str = "SCX"
-    subjects: tuple[str, ...] = ("scx.>",)
+    subjects: tuple[str, ...] = (f"{SUBJECT_ROOT}.>",)
     replicas: int = 1
     duplicate_window_seconds: float = 120.0
     publish_timeout_seconds: float = 5.0

@@ -11,7 +11,9 @@ from cryptography.fernet import Fernet
 
 # HMRC's rules: two prefix letters, six digits, a suffix A-D. D, F, I, Q, U and V are never used in either
 # prefix letter, O never as the second; some pairs were never allocated, and TN marks a temporary number.
-_FORMAT = re.compile(r"^(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?P<digits>\d{6})(?P<suffix>[A-D])$")
+# ASCII only: Python's \d and upper() would take other scripts' digits and letters, and give one claimant several
+# spellings, so several pseudonyms.
+_FORMAT = re.compile(r"^(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?P<digits>[0-9]{6})(?P<suffix>[A-D])$")
 _UNALLOCATED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 
 
@@ -21,7 +23,7 @@ class InvalidNino(ValueError):
 
 def normalise_nino(raw: str) -> str:
     """Upper-case, spaces removed, validated; raises InvalidNino saying what is wrong (never echoing it)."""
-    value = re.sub(r"\s+", "", raw).upper()
+    value = re.sub(r"\s+", "", raw, flags=re.ASCII).upper() if raw.isascii() else ""
     match = _FORMAT.match(value)
     if match is None:
         raise InvalidNino(

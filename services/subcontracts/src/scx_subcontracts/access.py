@@ -15,7 +15,7 @@ from scx_subcontracts.models import Contract, Subcontract
 
 def require_contract_manager(principal: Principal) -> None:
     if principal.kind != "dwp" or not principal.has_role("contract_manager"):
-        raise forbidden("Only a DWP contract manager may do this. A DWP auditor may read everything but change nothing.")
+        raise forbidden("Only a DWP contract manager may do this. A DWP auditor reads everything and changes nothing.")
 
 
 def require_prime_manager(principal: Principal) -> None:

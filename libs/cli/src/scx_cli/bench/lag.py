@@ -18,6 +18,7 @@ import httpx
 
 from scx_cli.bench.load import PRIME, Journeys, expect, problem_slug, until
 from scx_cli.bench.results import Report
+from scx_contracts.envelope import SUBJECT_ROOT
 
 
 def _listen(nats_url: str, conn: Connection) -> None:
@@ -39,7 +40,9 @@ async def _listen_async(nats_url: str, conn: Connection) -> None:
 
     nc = await nats.connect(nats_url, name="scx-bench-listener")
     js = nc.jetstream()
-    await js.subscribe("scx.referral.>", cb=on_event, ordered_consumer=True, deliver_policy=DeliverPolicy.NEW)
+    await js.subscribe(
+        f"{SUBJECT_ROOT}.referral.>", cb=on_event, ordered_consumer=True, deliver_policy=DeliverPolicy.NEW
+    )
     conn.send("ready")
     loop = asyncio.get_running_loop()
     while True:
