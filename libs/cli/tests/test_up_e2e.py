@@ -3,6 +3,7 @@ second stack on the same data folder, or on the same ports, is refused with a me
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -78,7 +79,8 @@ def test_a_second_stack_is_refused_on_the_same_data_folder_or_the_same_ports(tmp
         same_data = subprocess.run([*SCX, "up", "--no-demo", "--data-dir", str(data), *other_ports],
                                    capture_output=True, text=True, timeout=60)
         assert same_data.returncode == 1
-        assert f"scx up will not start: another scx stack (pid {first.pid}) is running on {data}" in same_data.stderr
+        assert f"scx up will not start: another scx stack (pid {first.pid}, or a process it started) is running on " \
+            f"{data}" in same_data.stderr
 
         same_ports = subprocess.run([*SCX, "up", "--no-demo", "--data-dir", str(tmp_path / "other"), *ports],
                                     capture_output=True, text=True, timeout=60)
@@ -93,3 +95,38 @@ def test_a_second_stack_is_refused_on_the_same_data_folder_or_the_same_ports(tmp
     finally:
         first.send_signal(signal.SIGINT)
         first.wait(30)
+
+
+def test_the_claim_outlives_a_killed_scx_up_while_its_processes_run_and_down_removes_only_a_stacks_data(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("not ours to delete")
+    ports = ["--nats-port", str(free_port()), "--port", f"subcontracts={free_port()}", "--port",
+             f"referral={free_port()}"]
+    # Its own session, so the test can end every process it started once `scx up` itself is gone.
+    first = subprocess.Popen([*SCX, "up", "--no-demo", "--data-dir", str(data), *ports], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        assert first.stdout is not None
+        for line in first.stdout:
+            if line.startswith("scx is up"):
+                break
+        first.send_signal(signal.SIGKILL)  # no chance to stop what it started
+        first.wait(10)
+
+        down = subprocess.run([*SCX, "down", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
+        assert down.returncode == 1, down.stdout
+        assert "will not remove" in down.stderr and (data / "referral.db").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while True:
+        down = subprocess.run([*SCX, "down", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
+        if down.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)  # the orphans take a moment to exit and release the claim
+    assert down.returncode == 0, down.stderr
+    assert sorted(p.name for p in data.iterdir()) == ["notes.txt"]

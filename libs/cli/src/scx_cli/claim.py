@@ -1,14 +1,18 @@
 """One stack per data folder and per port: `scx up` claims both before it starts anything.
 
-The data folder is claimed with an exclusive `flock` on a file inside it, held for as long as the stack runs and
-released by the kernel when the process dies, so a crash never leaves a stale claim behind. Two nats-servers
-on one JetStream store would corrupt it, and two services on one SQLite file would fight over its writer.
+The data folder is claimed with an exclusive `flock` on a file inside it. The lock's descriptor is inherited by
+every process the stack starts (nats-server and the services), so the folder stays claimed while any of them
+runs, even when `scx up` itself was killed; the kernel releases it when the last one exits, so a crash never
+leaves a stale claim behind. Two nats-servers on one JetStream store would corrupt it, and two services on one
+SQLite file would fight over its writer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import shutil
 import socket
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,8 +40,8 @@ class DataDirLock:
             holder = file.read().strip() or "unknown"
             file.close()
             raise StackBusy(
-                f"another scx stack (pid {holder}) is running on {self.path.parent}: stop it first (Ctrl-C in its "
-                f"terminal, or kill {holder}), or give this one its own --data-dir"
+                f"another scx stack (pid {holder}, or a process it started) is running on {self.path.parent}: stop "
+                f"it first (Ctrl-C in its terminal, or kill {holder}), or give this one its own --data-dir"
             ) from None
         file.seek(0)
         file.truncate()
@@ -45,11 +49,42 @@ class DataDirLock:
         file.flush()
         self._file = file
 
+    @property
+    def fileno(self) -> int:
+        """The descriptor to hand down to every child, so that the claim outlives this process only as they do."""
+        assert self._file is not None, "acquire() first"
+        return self._file.fileno()
+
     def release(self) -> None:
         if self._file is not None:
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+
+
+# What `scx down` removes from a data folder: what a stack writes there, and nothing else someone put in it.
+DATA_ENTRIES = ("*.db", "*.db-wal", "*.db-shm", "nats", "logs", LOCK_FILE)
+
+
+def remove_data(data_dir: Path) -> list[Path]:
+    """Remove a stack's data from `data_dir` while holding its claim, so no stack can start on it meanwhile; the
+    folder itself goes only if nothing else is left in it. StackBusy if a stack (or one of its processes) runs."""
+    lock = DataDirLock(data_dir)
+    lock.acquire()
+    removed: list[Path] = []
+    try:
+        for pattern in DATA_ENTRIES:
+            for path in sorted(data_dir.glob(pattern)):
+                if path.name == LOCK_FILE:
+                    continue
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                removed.append(path)
+    finally:
+        lock.path.unlink(missing_ok=True)
+        lock.release()
+    with contextlib.suppress(OSError):
+        data_dir.rmdir()  # only if empty
+    return removed
 
 
 def holder(data_dir: Path) -> str | None:

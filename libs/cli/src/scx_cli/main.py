@@ -6,7 +6,6 @@ for the web framework, the database layer and the NATS client to load.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import time
 from pathlib import Path
@@ -86,9 +85,11 @@ def up(
         nonlocal stopping
         stopping = True
 
-    # Both, explicitly: a shell that starts us in the background hands down SIGINT ignored.
+    # Explicitly: a shell that starts us in the background hands down SIGINT ignored; a closed terminal sends
+    # SIGHUP, which would otherwise end us without stopping what we started.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGHUP, _stop)
     try:
         typer.echo(f"starting nats-server on {nats_port} (JetStream store in {data_dir / 'nats'}) ...")
         stack.start()
@@ -170,20 +171,20 @@ def load_demo_command(
 
 @app.command()
 def down(data_dir: DataDir = Path()) -> None:
-    """Remove local data: databases, the JetStream store and logs (stop `scx up` first)."""
-    from scx_cli.claim import holder
+    """Remove local data: databases, the JetStream store and logs (stop `scx up` first). Only what a stack writes
+    is removed, and only while no process of a stack runs on the folder."""
+    from scx_cli.claim import StackBusy, remove_data
 
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
-    running = holder(data_dir)
-    if running is not None:
-        typer.echo(f"scx down will not remove {data_dir}: a stack (pid {running}) is running on it; stop it first",
-                   err=True)
-        raise typer.Exit(1)
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-        typer.echo(f"removed {data_dir}")
-    else:
+    if not data_dir.exists():
         typer.echo("nothing to remove")
+        return
+    try:
+        removed = remove_data(data_dir)
+    except StackBusy as exc:
+        typer.echo(f"scx down will not remove {data_dir}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"removed {data_dir}" if removed else f"nothing of a stack's to remove in {data_dir}")
 
 
 @app.command()

@@ -81,7 +81,7 @@ class LocalStack:
     def start_nats(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.nats = LocalNatsServer(self.data_dir / "nats", port=self.nats_port, log_file=self.logs / "nats.log")
-        self.nats.start()
+        self.nats.start(pass_fds=self._inherited())
 
     def migrate(self, spec: ServiceSpec) -> None:
         ini = repo_root() / "services" / spec.name / "alembic.ini"
@@ -93,7 +93,7 @@ class LocalStack:
         )
 
     def start_service(self, spec: ServiceSpec) -> None:
-        log = open(self.logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - the child owns it until it exits
+        log = open(self.logs / f"{spec.name}.log", "ab")  # noqa: SIM115 - closed below, once the child has it
         self.processes[spec.name] = subprocess.Popen(
             [
                 sys.executable, "-m", "uvicorn", f"{spec.package}.app:create_app", "--factory",
@@ -102,7 +102,13 @@ class LocalStack:
             env=self.env_for(spec),
             stdout=log,
             stderr=log,
+            pass_fds=self._inherited(),
         )
+        log.close()  # the child has its own copy
+
+    def _inherited(self) -> tuple[int, ...]:
+        """The data folder's claim, held by every process of the stack (see claim.py)."""
+        return (self.lock.fileno,) if self.lock is not None else ()
 
     def wait_ready(self, spec: ServiceSpec, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout

@@ -40,7 +40,9 @@ class LocalNatsServer:
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 15.0) -> LocalNatsServer:
+    def start(self, timeout: float = 15.0, *, pass_fds: tuple[int, ...] = ()) -> LocalNatsServer:
+        """Start it; `pass_fds` are inherited by the server (a lock its supervisor holds, so that the lock lasts
+        as long as any process of the stack does)."""
         self.store_dir.mkdir(parents=True, exist_ok=True)
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         try:
@@ -57,6 +59,7 @@ class LocalNatsServer:
                 ],
                 stdout=out,
                 stderr=out,
+                pass_fds=pass_fds,
                 env={**os.environ},
             )
         finally:
