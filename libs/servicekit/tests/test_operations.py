@@ -3,6 +3,8 @@ operator lists them and replays one through the service's own inbox, which marks
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
@@ -102,6 +104,32 @@ async def test_a_dead_letter_is_reported_listed_and_replayed_after_a_fix(service
     again = await client.post(f"/operations/dead-letters/{letter['id']}/replay", headers=operator)
     assert again.status_code == 409
     assert await count(engine, effects) == 3
+
+
+async def test_two_replays_of_one_dead_letter_apply_it_once_and_record_one(service, bus: Bus, auth_headers):
+    client, handler, engine = service
+    event = example_envelope("contract.awarded", data={"contract_id": "contract-2"})
+    await bus.publish(event.subject, event.model_dump_json().encode(), msg_id=event.event_id)
+    await eventually(lambda: _equals(_count_letters(client, auth_headers), 1))
+    [letter] = (await client.get("/operations/dead-letters", headers=auth_headers("dwp", "dwp", ["operator"]))).json()
+    handler.fixed = True
+
+    first, second = await asyncio.gather(*(
+        client.post(f"/operations/dead-letters/{letter['id']}/replay",
+                    headers=auth_headers("dwp", "dwp", ["operator"], user=user))
+        for user in ("ops-1", "ops-2")
+    ))
+
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    winner = first if first.status_code == 200 else second
+    [marked] = (await client.get("/operations/dead-letters?include_replayed=true",
+                                 headers=auth_headers("dwp", "dwp", ["operator"]))).json()
+    assert marked["replayed_by"] == winner.json()["dead_letter"]["replayed_by"]
+    assert await count(engine, effects) == 1
+
+
+async def _count_letters(client, auth_headers) -> int:
+    return len((await client.get("/operations/dead-letters", headers=auth_headers("dwp", "dwp", ["operator"]))).json())
 
 
 async def _equals(awaitable, expected) -> bool:

@@ -109,7 +109,13 @@ async def replay(processor: InboxProcessor, letter: DeadLetter, *, by: str) -> O
 
 
 async def _mark_replayed(factory: UnitOfWorkFactory, letter_id: int, by: str) -> None:
+    """Mark it, unless another replay marked it first: then that one is the record, and this one is refused (the
+    inbox made sure the event applied only once either way)."""
     values: dict[str, Any] = {"replayed_at": datetime.now(UTC), "replayed_by": by[:200]}
     async with factory() as uow:
-        await uow.session.execute(update(dead_letters).where(dead_letters.c.id == letter_id).values(values))
+        result = await uow.session.execute(
+            update(dead_letters).where(dead_letters.c.id == letter_id, _OUTSTANDING).values(values)
+        )
         await uow.commit()
+    if result.rowcount != 1:
+        raise ReplayRefused(f"dead letter {letter_id} was replayed meanwhile, by another request")
