@@ -8,10 +8,10 @@
 \getenv subcontracts_password SUBCONTRACTS_DB_PASSWORD
 \getenv referral_password REFERRAL_DB_PASSWORD
 
-CREATE ROLE subcontracts LOGIN PASSWORD :'subcontracts_password';
-CREATE DATABASE subcontracts OWNER subcontracts;
-REVOKE ALL ON DATABASE subcontracts FROM PUBLIC;
+CREATE ROLE "subcontracts" LOGIN PASSWORD :'subcontracts_password';
+CREATE DATABASE "subcontracts" OWNER "subcontracts";
+REVOKE ALL ON DATABASE "subcontracts" FROM PUBLIC;
 
-CREATE ROLE referral LOGIN PASSWORD :'referral_password';
-CREATE DATABASE referral OWNER referral;
-REVOKE ALL ON DATABASE referral FROM PUBLIC;
+CREATE ROLE "referral" LOGIN PASSWORD :'referral_password';
+CREATE DATABASE "referral" OWNER "referral";
+REVOKE ALL ON DATABASE "referral" FROM PUBLIC;

@@ -31,7 +31,7 @@ def test_a_new_service_appears_in_every_rendered_file(with_intake: manifest.Mani
     compose = yaml.safe_load(files[Path("docker-compose.yml")])
     assert {"intake", "migrate-intake"} <= set(compose["services"])
     assert "8003:8003" in compose["services"]["gateway"]["ports"]
-    assert "CREATE DATABASE intake OWNER intake;" in files[Path("deploy/postgres/init-databases.sql")]
+    assert 'CREATE DATABASE "intake" OWNER "intake";' in files[Path("deploy/postgres/init-databases.sql")]
     assert "listen 8003;" in files[Path("deploy/gateway/nginx.conf")]
     assert "| `intake` | 8003 | the new thing |" in files[Path("README.md")]
     contracts = tomllib.loads(files[Path("pyproject.toml")])["tool"]["importlinter"]["contracts"]

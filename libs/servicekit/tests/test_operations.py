@@ -154,3 +154,12 @@ async def test_a_missing_dead_letter_is_not_found(service, auth_headers):
     operator = auth_headers("dwp", "dwp", ["operator"])
 
     assert (await client.post("/operations/dead-letters/99/replay", headers=operator)).status_code == 404
+
+
+async def test_the_operations_queries_are_as_strict_as_any_other(service, auth_headers):
+    client, _, _ = service
+    operator = auth_headers("dwp", "dwp", ["operator"])
+    for query in ("include_replayed=yes", "include_replayed=1", "limit=6.0", "limit=+6", "after_id=1e3"):
+        response = await client.get(f"/operations/dead-letters?{query}", headers=operator)
+        assert response.status_code == 422, query
+    assert (await client.get("/operations/dead-letters?include_replayed=true&limit=6", headers=operator)).is_success

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="List a service's dead letters, or replay one after a fix.", no_args_is_help=True)
 
+PAGE = 500
 Service = Annotated[str, typer.Argument(help="a service named in services.toml")]
 Url = Annotated[str | None, typer.Option(help="the service's base URL (default: where `scx up` runs it)")]
 Token = Annotated[str | None, typer.Option(envvar="SCX_OPERATOR_TOKEN", help="default: a development token")]
@@ -63,8 +64,15 @@ def list_dead_letters(
     include_replayed: Annotated[bool, typer.Option(help="also those replayed already")] = False,
 ) -> None:
     """One line per dead letter, oldest first: id, when, subject, stream sequence, error."""
+    letters: list[dict[str, Any]] = []
     with client(service, url, token) as http:
-        letters = call(http, "GET", "/operations/dead-letters", params={"include_replayed": include_replayed})
+        while True:  # every page: the API gives at most 500 at a time
+            params = {"include_replayed": str(include_replayed).lower(), "limit": PAGE,
+                      "after_id": letters[-1]["id"] if letters else 0}
+            page = call(http, "GET", "/operations/dead-letters", params=params)
+            letters.extend(page)
+            if len(page) < PAGE:
+                break
     if not letters:
         typer.echo("no dead letters")
     for letter in letters:

@@ -40,10 +40,25 @@ def _parse_ports(given: list[str] | None) -> dict[str, int]:
     ports: dict[str, int] = {}
     for item in given or []:
         name, _, port = item.partition("=")
-        if not name or not port.isdigit():
-            raise typer.BadParameter(f"{item!r}: expected NAME=PORT, e.g. referral=9002", param_hint="--port")
+        if not name or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise typer.BadParameter(f"{item!r}: expected NAME=PORT, PORT 1-65535, e.g. referral=9002",
+                                     param_hint="--port")
         ports[name.strip()] = int(port)
     return ports
+
+
+def _check_ports(nats_port: int, services: list[ServiceSpec]) -> None:
+    """Each process its own port: two on one would pass the free-port check apart, then crash-loop together."""
+    wanted = [("nats-server", nats_port), *((spec.name, spec.port) for spec in services)]
+    if not 1 <= nats_port <= 65535:
+        raise typer.BadParameter(f"{nats_port}: a port is 1-65535", param_hint="--nats-port")
+    by_port: dict[int, list[str]] = {}
+    for what, port in wanted:
+        by_port.setdefault(port, []).append(what)
+    shared = {port: names for port, names in by_port.items() if len(names) > 1}
+    if shared:
+        clash = "; ".join(f"{' and '.join(names)} on {port}" for port, names in shared.items())
+        raise typer.BadParameter(f"one port each: {clash}", param_hint="--port")
 
 
 def _demo_loader(services: list[ServiceSpec]) -> DemoLoader | None:
@@ -73,6 +88,7 @@ def up(
 
     data_dir = data_dir if str(data_dir) not in ("", ".") else _default_data()
     services = service_specs(manifest.load(), _parse_ports(port))
+    _check_ports(nats_port, services)
     stack = LocalStack(data_dir=data_dir, services=services, nats_port=nats_port)
     try:
         stack.claim()

@@ -135,10 +135,11 @@ def init_databases(manifest: Manifest) -> str:
 \\set ON_ERROR_STOP on
 """
     getenv = "".join(f"\\getenv {s.name}_password {_db_password(s)}\n" for s in manifest.services)
+    # Quoted: a service may be called by a word SQL reserves (user, order, ...).
     blocks = "".join(
-        f"\nCREATE ROLE {s.name} LOGIN PASSWORD :'{s.name}_password';\n"
-        f"CREATE DATABASE {s.name} OWNER {s.name};\n"
-        f"REVOKE ALL ON DATABASE {s.name} FROM PUBLIC;\n"
+        f"\nCREATE ROLE \"{s.name}\" LOGIN PASSWORD :'{s.name}_password';\n"
+        f"CREATE DATABASE \"{s.name}\" OWNER \"{s.name}\";\n"
+        f"REVOKE ALL ON DATABASE \"{s.name}\" FROM PUBLIC;\n"
         for s in manifest.services
     )
     return head + getenv + blocks

@@ -137,8 +137,18 @@ def _ascii_integer(value: Any) -> Any:
     return value
 
 
+def _true_or_false(value: Any) -> Any:
+    # A query parameter is a string: "true" and "false" are the booleans; "yes", "1", "on" are not.
+    if isinstance(value, str):
+        if value not in ("true", "false"):
+            raise ValueError("must be true or false")
+        return value == "true"
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
 QueryInt = Annotated[int, BeforeValidator(_ascii_integer), Strict()]
+QueryBool = Annotated[bool, BeforeValidator(_true_or_false), Strict()]
 
 __all__ = [
     "INT32_MAX",
@@ -168,6 +178,7 @@ __all__ = [
     "Pence",
     "Percent",
     "PositiveCount",
+    "QueryBool",
     "QueryInt",
     "Reason",
     "RecordId",

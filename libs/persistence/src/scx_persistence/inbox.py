@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +23,19 @@ from scx_persistence.tables import dead_letters, inbox
 from scx_persistence.uow import UnitOfWorkFactory
 
 log = logging.getLogger("scx.inbox")
+
+
+@contextlib.contextmanager
+def caused_by(envelope: Envelope) -> Iterator[None]:
+    """Whatever this event causes carries its correlation on and names it as the cause; and only while it is being
+    applied, so that the next event (or the request that replays it) is not logged under its ids."""
+    correlation = correlation_id.set(envelope.correlation_id)
+    causation = causation_id.set(envelope.event_id)
+    try:
+        yield
+    finally:
+        causation_id.reset(causation)
+        correlation_id.reset(correlation)
 
 
 class MissingPredecessor(Exception):
@@ -145,10 +158,9 @@ class InboxProcessor:
                     outcomes.append(Outcome.DUPLICATE)
                     continue
                 seen.add(envelope.event_id)
-                correlation_id.set(envelope.correlation_id)
-                causation_id.set(envelope.event_id)
                 # Handlers write with statements, not through the ORM (ADR 0013): the next one reads what this wrote.
-                await read.subscription.handler(uow, envelope, read.data)
+                with caused_by(envelope):
+                    await read.subscription.handler(uow, envelope, read.data)
                 rows.append(self._inbox_row(envelope, read.delivery.stream_sequence))
                 outcomes.append(Outcome.APPLIED)
             if rows:
@@ -183,9 +195,12 @@ class InboxProcessor:
     async def apply(
         self, envelope: Envelope, data: EventData, subscription: Subscription[EventData], sequence: int | None
     ) -> Outcome:
-        # Whatever this event causes carries its correlation on, and names it as the cause.
-        correlation_id.set(envelope.correlation_id)
-        causation_id.set(envelope.event_id)
+        with caused_by(envelope):
+            return await self._apply(envelope, data, subscription, sequence)
+
+    async def _apply(
+        self, envelope: Envelope, data: EventData, subscription: Subscription[EventData], sequence: int | None
+    ) -> Outcome:
         async with self.uow_factory() as uow:
             seen = await uow.session.scalar(
                 select(inbox.c.event_id).where(

@@ -18,6 +18,7 @@ from scx_persistence.dead_letters import DeadLetter, ReplayRefused
 from scx_servicekit.auth import CurrentPrincipal, Principal, forbidden
 from scx_servicekit.problems import Problem, not_found
 from scx_servicekit.routing import service_router
+from scx_servicekit.strict import QueryBool, QueryInt
 
 log = logging.getLogger("scx.operations")
 OPERATOR = "operator"
@@ -80,9 +81,9 @@ def _summary(letter: DeadLetter) -> DeadLetterSummary:
 async def list_dead_letters(
     request: Request,
     _: Operator,
-    include_replayed: bool = False,
-    after_id: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    include_replayed: QueryBool = False,
+    after_id: Annotated[QueryInt, Query(ge=0)] = 0,
+    limit: Annotated[QueryInt, Query(ge=1, le=500)] = 100,
 ) -> list[DeadLetterSummary]:
     factory = request.app.state.runtime.uow_factory
     found = await dead_letters.list_dead_letters(

@@ -10,6 +10,7 @@ from fastapi import Query
 from pydantic import BaseModel
 
 from scx_servicekit.problems import Problem
+from scx_servicekit.strict import QueryInt
 
 T = TypeVar("T")
 
@@ -42,7 +43,7 @@ def _decode(cursor: str) -> str:
 
 
 async def page_request(  # async: FastAPI would run a plain function in a worker thread
-    limit: Annotated[int, Query(ge=1, le=500, description="items per page")] = 50,
+    limit: Annotated[QueryInt, Query(ge=1, le=500, description="items per page")] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor from the previous page")] = None,
 ) -> PageRequest:
     return PageRequest(limit=limit, after=_decode(cursor) if cursor else None)

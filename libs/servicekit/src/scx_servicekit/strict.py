@@ -9,6 +9,7 @@ module docstring there for why strictness is per type rather than per model).
 from __future__ import annotations
 
 import json
+import math
 import unicodedata
 from typing import Any
 
@@ -32,6 +33,7 @@ from scx_contracts.bounds import (
     Pence,
     Percent,
     PositiveCount,
+    QueryBool,
     QueryInt,
     Reason,
     RecordId,
@@ -55,6 +57,7 @@ __all__ = [
     "Pence",
     "Percent",
     "PositiveCount",
+    "QueryBool",
     "QueryInt",
     "Reason",
     "RecordId",
@@ -89,12 +92,27 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotStrictJson(f"{text} is too large for a number")
+    return value
+
+
 def loads_strictly(body: bytes) -> Any:
-    """RFC 8259 JSON and nothing looser: Python's `json` takes NaN and Infinity, keeps the last of two equal keys,
-    and turns an escaped lone surrogate (\\ud800) into a string no database or encoder can take."""
+    """RFC 8259 JSON and nothing looser: Python's `json` takes NaN and Infinity, numbers too large for a float
+    (as infinity), UTF-16 or UTF-32 and a byte-order mark, keeps the last of two equal keys, and turns an escaped
+    lone surrogate (\\ud800) into a string no database or encoder can take."""
     try:
-        value = json.loads(body, parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicate_keys)
+        text = body.decode("utf-8")
+        if text.startswith("\ufeff"):
+            raise _NotStrictJson("a JSON body is UTF-8 without a byte-order mark")
+        value = json.loads(
+            text, parse_constant=_refuse_constant, parse_float=_finite, object_pairs_hook=_refuse_duplicate_keys
+        )
         json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeDecodeError:
+        raise json.JSONDecodeError("a JSON body is UTF-8", body.decode("utf-8", errors="replace"), 0) from None
     except _NotStrictJson as exc:
         raise json.JSONDecodeError(str(exc), body.decode("utf-8", errors="replace"), 0) from None
     except UnicodeEncodeError:
@@ -122,7 +140,7 @@ def _invisible(value: str) -> bool:
 
 
 def _query_names(route: Any) -> frozenset[str]:
-    known = _QUERY_NAMES.get(id(route))
+    known: frozenset[str] | None = getattr(route, "_scx_query_names", None)
     if known is None:
         names: set[str] = set()
         pending = [route.dependant]
@@ -130,11 +148,11 @@ def _query_names(route: Any) -> frozenset[str]:
             dependant = pending.pop()
             names.update(field.alias for field in dependant.query_params)
             pending.extend(dependant.dependencies)
-        known = _QUERY_NAMES[id(route)] = frozenset(names)
+        known = frozenset(names)
+        route._scx_query_names = known  # kept on the route itself: it lives exactly as long
     return known
 
 
-_QUERY_NAMES: dict[int, frozenset[str]] = {}
 
 
 async def check_parameters(request: Request) -> None:
