@@ -164,8 +164,15 @@ async def test_an_event_that_cannot_apply_is_dead_lettered_at_once(db):
         b"not json",
         b'{"type": "contract.awarded"}',
         contract_awarded(data={"value_pence": -1}).model_dump_json().encode(),
+        # What the envelope says it is must be what it was published as: a consumer filters by subject.
+        example_envelope("organisation.registered").model_dump_json().encode(),
+        # An id no inbox column holds (nor should a log line carry).
+        contract_awarded().model_dump_json().encode().replace(b'"event_id":"', b'"event_id":"' + b"x" * 300, 1),
+        # NUL bytes, which PostgreSQL refuses in text: the dead letter must still be kept.
+        b'{"type": "contract.awarded", "note": "\x00"}',
     ],
-    ids=["not-json", "not-an-envelope", "data-off-schema"],
+    ids=["not-json", "not-an-envelope", "data-off-schema", "another-type-than-its-subject", "event-id-too-long",
+         "nul-bytes"],
 )
 async def test_an_unreadable_event_is_dead_lettered_once_however_often_it_comes(db, processor, payload):
     delivery = Delivery(

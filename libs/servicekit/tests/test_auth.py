@@ -91,6 +91,14 @@ def test_production_holds_no_signing_secret(key_pair: tuple[str, str]) -> None:
         ({"org": None}, "must name one organisation"),
         ({"org_kind": "claimant"}, "must name one organisation"),
         ({"roles": "adviser"}, "must name one organisation"),
+        # Signed, but naming what no column or event can hold: still refused, never a 500 further in.
+        ({"org": "p" * 65}, "must name one organisation"),
+        ({"org": "prime-\u0000north"}, "must name one organisation"),
+        ({"org": "Prime_North"}, "must name one organisation"),
+        ({"sub": "a" * 65}, "user (sub)"),
+        ({"sub": "adviser\u0000"}, "user (sub)"),
+        ({"sub": "advi\u200bser"}, "user (sub)"),
+        ({"sub": 7}, "Subject must be a string"),
     ],
 )
 def test_development_tokens_must_be_current_addressed_to_us_and_name_one_organisation(

@@ -8,11 +8,12 @@ from scx_testing.api import bad_tokens
 from scx_testing.fuzz import fuzz_api
 from scx_testing.plugin import MigratedDatabase
 
-from .builders import AUDITOR, DWP, JCP, OTHER_PRIME, PRIME, REFERRAL_INI, TPPM, WHOLE, referral_settings
+from .builders import AUDITOR, DWP, JCP, OTHER_PRIME, PRIME, REFERRAL_INI, TPPM, WHOLE, bearer, referral_settings
 
 TOKENS = {
     "dwp": DWP["Authorization"],
     "auditor": AUDITOR["Authorization"],
+    "operator": bearer("dwp", "dwp", "operator")["Authorization"],  # the only one the operations routes let in
     "jcp": JCP["Authorization"],
     "tppm": TPPM["Authorization"],
     "prime": PRIME["Authorization"],

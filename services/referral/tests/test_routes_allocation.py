@@ -337,3 +337,29 @@ async def test_the_referring_office_withdraws_its_referral(stack: Stack, chain: 
         )
     problem(start_after, 409)
     assert_valid_events(await stack.referral.events())
+
+
+async def test_no_allocation_or_withdrawal_is_dated_before_the_journey_it_belongs_to(
+    stack: Stack, chain: Chain
+) -> None:
+    referral = await started(stack, chain, 41)
+    before_start = (today() - timedelta(days=1)).isoformat()
+
+    async with stack.referral.writes_nothing():
+        early = await allocate(stack, referral, delivery="in_house", allocated_on=before_start)
+        ancient = await allocate(stack, referral, delivery="in_house", allocated_on="0001-01-01")
+    for response in (early, ancient):
+        assert slug(problem(response, 422, field="body.allocated_on")) == "date-too-early"
+
+    assert (await allocate(stack, referral, delivery="in_house")).status_code == 200
+    path = f"/referrals/{referral['referral_id']}"
+    async with stack.referral.writes_nothing():
+        moved_back = await stack.client.post(f"{path}/reallocation", headers=PRIME, json={
+            "delivery": "partner", "partner_id": "partner-whole", "reason": "client_needs_changed",
+            "allocated_on": before_start,
+        })
+        withdrawn_first = await stack.client.post(f"{path}/withdrawal", headers=PRIME, json={
+            "reason": "other", "withdrawn_on": "0001-01-01",
+        })
+    assert slug(problem(moved_back, 422, field="body.allocated_on")) == "date-too-early"
+    assert slug(problem(withdrawn_first, 422, field="body.withdrawn_on")) == "date-too-early"

@@ -8,11 +8,12 @@ from scx_testing.api import bad_tokens
 from scx_testing.fuzz import fuzz_api
 from scx_testing.plugin import MigratedDatabase
 
-from .builders import ALEMBIC_INI, AUDITOR, DWP, JCP, OTHER_PRIME, PARTNER, PRIME, settings_for
+from .builders import ALEMBIC_INI, AUDITOR, DWP, JCP, OTHER_PRIME, PARTNER, PRIME, bearer, settings_for
 
 TOKENS = {
     "dwp": DWP["Authorization"],
     "auditor": AUDITOR["Authorization"],
+    "operator": bearer("dwp", "dwp", "operator")["Authorization"],  # the only one the operations routes let in
     "jcp": JCP["Authorization"],
     "prime": PRIME["Authorization"],
     "other-prime": OTHER_PRIME["Authorization"],

@@ -21,6 +21,7 @@ from .builders import (
     profile,
     register_all,
     sla,
+    slug,
 )
 
 
@@ -135,3 +136,13 @@ async def test_health_and_readiness_need_no_token(service: Service) -> None:
     ready = await service.client.get("/ready")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "outbox_relay": "ok"}
+
+
+@pytest.mark.parametrize("path", ["/organisations", "/contracts"])
+@pytest.mark.parametrize("cursor", ["AA", "YQA", "x" * 200, "!!", "4pyT"])
+async def test_a_cursor_we_did_not_issue_is_a_400_whatever_it_decodes_to(
+    service: Service, path: str, cursor: str
+) -> None:
+    # "AA" decodes to a NUL and "YQA" to "a" + NUL, which PostgreSQL refuses in text: a 400, never a 500.
+    response = await service.client.get(path, params={"cursor": cursor}, headers=DWP)
+    assert slug(problem(response, 400, field="query.cursor")) == "invalid-cursor"

@@ -102,7 +102,7 @@ def _outside_month(body: dict[str, Any]) -> dict[str, Any]:
         (lambda b: {**b, "value_pence": -1}, 422, "body.value_pence"),
         (lambda b: {**b, "end_date": b["start_date"]}, 422, "body.end_date"),
         (lambda b: {**b, "start_date": "2025-02-30"}, 422, "body.start_date"),
-        (_outside_month, 422, "body.months"),
+        (_outside_month, 422, "body.profile"),  # the field the award sends its months in
         (lambda b: {**b, "profile": [{"month": "2025-13", "job_outcomes": 1, "sustained_job_outcomes": 1,
                                       "work_focused_interviews": 1}]}, 422, "body.profile.0.month"),
     ],

@@ -18,6 +18,8 @@ ORGANISATION = {"organisation_id": "partner-new", "name": "New Partner Ltd", "ki
     [
         ({"name": "Evil\u202eLtd"}, "body.name"),  # a bidi override
         ({"name": "Zero\u200bWidth"}, "body.name"),
+        ({"name": "Hangul\u3164Filler"}, "body.name"),  # draws nothing, so "ab\u3164cd" shows as "ab cd"
+        ({"name": "Braille\u2800Blank"}, "body.name"),
         ({"name": "Nul\x00Byte"}, "body.name"),
         ({"name": "C1\x85control"}, "body.name"),
         ({"name": "Tag\U000e0041s"}, "body.name"),

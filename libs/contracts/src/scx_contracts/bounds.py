@@ -41,10 +41,13 @@ MAX_SPECIALIST_SERVICES = 50
 # overrides U+202A-U+202E, word joiner U+2060, isolates U+2066-U+2069, BOM U+FEFF, ...), and line/paragraph
 # separators. Written as `\uXXXX` ranges because pydantic's (Rust) regex, JSON Schema's (ECMA) and Python's all
 # read them alike; the validator below also refuses the few format characters beyond the BMP (tags and the like).
+# Also the letters and symbols that draw nothing (Hangul fillers U+115F, U+1160, U+3164, U+FFA0; the blank
+# Braille pattern U+2800): "ab\u3164cd" shows as "ab cd" and is another name.
 _INVISIBLE = (
-    r"\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e"
-    r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u115f\u1160\u180e"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\u2800\u3164\ufeff\uffa0\ufff9-\ufffb"
 )
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 # A note may span lines: tab, line feed and carriage return are its only controls.
 _INVISIBLE_IN_NOTES = _INVISIBLE.replace(r"\u0000-\u001f", r"\u0000-\u0008\u000b\u000c\u000e-\u001f")
 # Spaces that may sit inside a text but not at either end (a name that differs by a trailing space is another name).
@@ -66,7 +69,9 @@ def _no_ends_pattern(invisible: str, ends: str) -> str:
 def _visible(allowed_controls: frozenset[str]) -> AfterValidator:
     def check(value: str) -> str:
         for char in value:
-            if char not in allowed_controls and unicodedata.category(char) in _REFUSED_CATEGORIES:
+            if char not in allowed_controls and (
+                unicodedata.category(char) in _REFUSED_CATEGORIES or char in _BLANK_LETTERS
+            ):
                 raise ValueError(f"must not contain the control or invisible character U+{ord(char):04X}")
         return value
 
@@ -97,8 +102,9 @@ Note = Annotated[
 ]
 
 # ASCII codes: each pattern says exactly which characters, so nothing invisible or look-alike gets in.
+ORGANISATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 OrganisationId = Annotated[
-    str, Strict(), StringConstraints(max_length=ORGANISATION_ID_LENGTH, pattern=r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
+    str, Strict(), StringConstraints(max_length=ORGANISATION_ID_LENGTH, pattern=ORGANISATION_ID_PATTERN)
 ]
 # Ids a service issues (UUIDv7 strings) and examples' readable ids alike.
 RecordId = Annotated[
@@ -163,6 +169,7 @@ __all__ = [
     "NO_INVISIBLE",
     "NO_INVISIBLE_BUT_LINES",
     "ORGANISATION_ID_LENGTH",
+    "ORGANISATION_ID_PATTERN",
     "PATTERN_MEANINGS",
     "REASON_LENGTH",
     "RECORD_ID_LENGTH",

@@ -45,7 +45,8 @@ class Envelope(ContractModel):
 
     model_config = ConfigDict(extra="forbid", frozen=False)
 
-    event_id: str = Field(default_factory=new_event_id)
+    # A UUID (v7 from our producers): what the inbox and dead-letter columns hold, and nothing a log could trip on.
+    event_id: str = Field(default_factory=new_event_id, pattern=r"^[0-9A-Za-z-]{1,36}$")
     type: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     version: int = Field(ge=1)
     occurred_at: AwareDatetime = Field(default_factory=utcnow)

@@ -25,6 +25,11 @@ from scx_persistence.uow import UnitOfWorkFactory
 log = logging.getLogger("scx.inbox")
 
 
+def _storable(text: str) -> str:
+    """Text PostgreSQL will store: a dead letter is whatever arrived, NUL bytes included, and must still be kept."""
+    return text.replace("\x00", "\ufffd")
+
+
 @contextlib.contextmanager
 def caused_by(envelope: Envelope) -> Iterator[None]:
     """Whatever this event causes carries its correlation on and names it as the cause; and only while it is being
@@ -84,6 +89,9 @@ class InboxProcessor:
         """Parse a delivery as a tolerant reader: fields this code does not know yet are ignored, not refused.
         Raises ValidationError or UnknownEventType when it cannot be read at all."""
         envelope = Envelope.model_validate_json(delivery.payload, context=TOLERANT)
+        if envelope.subject != delivery.subject:
+            # A consumer filters by subject; an envelope that says it is something else is not to be believed.
+            raise UnknownEventType(f"an envelope of {envelope.subject} published on {delivery.subject}")
         subscription = self.subscriptions.get(envelope.type)
         if subscription is None:
             return Received(delivery, envelope, None, None)
@@ -237,12 +245,12 @@ class InboxProcessor:
                 await uow.session.execute(
                     insert(dead_letters).values(
                         consumer=self.consumer,
-                        event_id=event_id,
-                        subject=delivery.subject,
+                        event_id=event_id if event_id is not None and len(event_id) <= 36 else None,
+                        subject=_storable(delivery.subject)[:200],
                         stream_sequence=delivery.stream_sequence,
                         deliveries=delivery.num_delivered,
-                        error=error[:4000],
-                        payload=delivery.payload.decode("utf-8", errors="replace"),
+                        error=_storable(error)[:4000],
+                        payload=_storable(delivery.payload.decode("utf-8", errors="replace")),
                         recorded_at=datetime.now(UTC),
                     )
                 )

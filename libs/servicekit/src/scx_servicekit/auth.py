@@ -7,7 +7,9 @@ against a configured public key.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,6 +19,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from scx_contracts import Actor
+from scx_contracts.bounds import ORGANISATION_ID_PATTERN
 from scx_servicekit.problems import Problem
 from scx_servicekit.settings import ServiceSettings
 from scx_servicekit.tokens import KINDS, ROLES, OrganisationKind, TokenIssuer
@@ -26,6 +29,10 @@ __all__ = [
     "KINDS", "ROLES", "CurrentPrincipal", "OrganisationKind", "Principal", "TokenIssuer", "TokenVerifier",
     "current_principal", "forbidden", "unauthorised",
 ]
+
+
+_ORGANISATION_ID = re.compile(ORGANISATION_ID_PATTERN)
+USER_LENGTH = 64  # the narrowest column a user is written to (subcontract variations' varied_by)
 
 
 @dataclass(frozen=True)
@@ -102,9 +109,15 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:  # any failure to verify, including a key unfit for the algorithm
             raise unauthorised(f"The token is not valid: {exc}.") from None
         org, kind, roles = claims.get("org"), claims.get("org_kind"), claims.get("roles", [])
-        if not isinstance(org, str) or not org or kind not in KINDS or not isinstance(roles, list):
+        if not isinstance(org, str) or not _ORGANISATION_ID.fullmatch(org) or kind not in KINDS \
+                or not isinstance(roles, list):
             raise unauthorised("The token must name one organisation (org), its kind (org_kind) and roles.")
-        principal = Principal(organisation_id=org, kind=kind, roles=frozenset(map(str, roles)), user=str(claims["sub"]))
+        user = claims["sub"]
+        # The user is written into events and rows (allocated_by, varied_by): printable, and short enough for them.
+        if not isinstance(user, str) or not 1 <= len(user) <= USER_LENGTH or not user.isprintable() \
+                or any(unicodedata.category(c) in ("Cf", "Co", "Cn") for c in user):
+            raise unauthorised(f"The token's user (sub) must be 1-{USER_LENGTH} printable characters.")
+        principal = Principal(organisation_id=org, kind=kind, roles=frozenset(map(str, roles)), user=user)
         return principal, float(claims["exp"])
 
 

@@ -10,17 +10,21 @@ import logging
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from scx_persistence import dead_letters
 from scx_persistence.dead_letters import DeadLetter, ReplayRefused
 from scx_servicekit.auth import CurrentPrincipal, Principal, forbidden
+from scx_servicekit.openapi import problems
 from scx_servicekit.problems import Problem, not_found
 from scx_servicekit.routing import service_router
 from scx_servicekit.strict import QueryBool, QueryInt
 
 log = logging.getLogger("scx.operations")
+INT64_MAX = 2**63 - 1  # the dead letters' id column (BIGINT)
+LetterId = Annotated[QueryInt, Path(ge=1, le=INT64_MAX, description="the dead letter's id, as listed")]
+NOT_FOUND = problems({404: "no such dead letter"})
 OPERATOR = "operator"
 
 
@@ -82,7 +86,7 @@ async def list_dead_letters(
     request: Request,
     _: Operator,
     include_replayed: QueryBool = False,
-    after_id: Annotated[QueryInt, Query(ge=0)] = 0,
+    after_id: Annotated[QueryInt, Query(ge=0, le=INT64_MAX)] = 0,
     limit: Annotated[QueryInt, Query(ge=1, le=500)] = 100,
 ) -> list[DeadLetterSummary]:
     factory = request.app.state.runtime.uow_factory
@@ -92,8 +96,8 @@ async def list_dead_letters(
     return [_summary(letter) for letter in found]
 
 
-@operations_router.get("/dead-letters/{letter_id}", summary="One dead letter, with its payload")
-async def get_dead_letter(request: Request, _: Operator, letter_id: int) -> DeadLetterDetail:
+@operations_router.get("/dead-letters/{letter_id}", summary="One dead letter, with its payload", responses=NOT_FOUND)
+async def get_dead_letter(request: Request, _: Operator, letter_id: LetterId) -> DeadLetterDetail:
     letter = await dead_letters.get_dead_letter(request.app.state.runtime.uow_factory, letter_id)
     if letter is None:
         raise not_found("Dead letter", str(letter_id))
@@ -103,9 +107,9 @@ async def get_dead_letter(request: Request, _: Operator, letter_id: int) -> Dead
 @operations_router.post(
     "/dead-letters/{letter_id}/replay",
     summary="Apply a dead letter again, after a fix, through this service's own inbox",
-    responses={409: {"description": "still cannot be applied, or replayed already"}},
+    responses={**NOT_FOUND, **problems({409: "still cannot be applied, or replayed already"})},
 )
-async def replay_dead_letter(request: Request, principal: Operator, letter_id: int) -> Replayed:
+async def replay_dead_letter(request: Request, principal: Operator, letter_id: LetterId) -> Replayed:
     runtime = request.app.state.runtime
     if runtime.inbox is None:
         raise Problem(409, "no-consumer", "Nothing to replay into", "This service consumes no events.")

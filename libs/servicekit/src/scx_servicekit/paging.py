@@ -32,7 +32,11 @@ def encode_cursor(last_id: str) -> str:
 def _decode(cursor: str) -> str:
     try:
         decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not decoded or encode_cursor(decoded) != cursor:
+        # Every key we page by is an id of printable ASCII, at most 64 long: anything else was not issued by us
+        # (and a NUL in it would reach the database).
+        if not decoded or len(decoded) > 64 or not (decoded.isascii() and decoded.isprintable()):
+            raise ValueError("not a cursor we issued")
+        if encode_cursor(decoded) != cursor:
             raise ValueError("not a cursor we issued")
         return decoded
     except (ValueError, UnicodeDecodeError):

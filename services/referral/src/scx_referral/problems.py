@@ -8,6 +8,7 @@ Each type's URI is `https://scx.example/problems/<slug>`:
 | `contract-not-live` | 422 | the referral date is outside the contract's dates |
 | `date-in-future` | 422 | a start, allocation or withdrawal dated after today |
 | `start-before-referral` | 422 | a start dated before the referral |
+| `date-too-early` | 422 | an allocation before the start or the one it replaces; a withdrawal before the referral |
 | `not-awaiting-start` | 409 | starting or rejecting a referral that is not awaiting its start |
 | `not-started` | 409 | allocating a referral that has not started |
 | `already-allocated` | 409 | allocating a referral that is allocated: re-allocate it instead |
@@ -64,6 +65,14 @@ def start_before_referral(referral_date: date) -> Problem:
     return Problem(
         422, "start-before-referral", "A start cannot come before the referral",
         errors=[{"field": "body.started_on", "message": f"before the referral date {referral_date}"}],
+    )
+
+
+def date_too_early(field: str, value: date, earliest: date, what: str) -> Problem:
+    return Problem(
+        422, "date-too-early", "The date is before the journey allows",
+        f"{field} {value} is before {what} ({earliest}).",
+        errors=[{"field": f"body.{field}", "message": f"before {what} {earliest}"}],
     )
 
 

@@ -65,6 +65,11 @@ def _not_in_future(value: date, field: str) -> None:
         raise problems.date_in_future(field, value)
 
 
+def _not_before(value: date, field: str, earliest: date | None, what: str) -> None:
+    if earliest is not None and value < earliest:
+        raise problems.date_too_early(field, value, earliest, what)
+
+
 async def _held_referral(uow: UnitOfWork, principal: Principal, referral_id: str) -> Referral:
     """The referral, locked for change, if the caller is staff of the prime holding it."""
     access.require_prime_staff(principal)
@@ -302,6 +307,7 @@ async def allocate_referral(
         raise problems.already_allocated()
     on = command.allocated_on or _today()
     _not_in_future(on, "allocated_on")
+    _not_before(on, "allocated_on", referral.started_on, "the start")
     allocation = _allocation(referral, await _placement(uow, referral, command, on), on, principal)
     referral = await _hand_to(uow, referral, allocation)
     _record(uow, principal, referral, ReferralAllocated(
@@ -334,6 +340,7 @@ async def reallocate_referral(
         raise problems.not_allocated(referral.status)
     on = command.allocated_on or _today()
     _not_in_future(on, "allocated_on")
+    _not_before(on, "allocated_on", previous.allocated_on, "the allocation it replaces")
     placement = await _placement(uow, referral, command, on)
     if _same_place(placement, previous):
         raise problems.same_allocation()
@@ -365,6 +372,7 @@ async def withdraw_referral(
         raise problems.not_open(referral.status)
     on = command.withdrawn_on or _today()
     _not_in_future(on, "withdrawn_on")
+    _not_before(on, "withdrawn_on", referral.referral_date, "the referral")
     if referral.current_allocation_id:
         current = await repository.get_allocation(uow, referral.current_allocation_id)
         if current is not None:

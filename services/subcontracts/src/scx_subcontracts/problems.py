@@ -39,11 +39,12 @@ def unknown_organisation(organisation_id: str, *, kind: str, field: str) -> Prob
     )
 
 
-def profile_outside_contract(months: Sequence[str], *, first: str, last: str) -> Problem:
+def profile_outside_contract(months: Sequence[str], *, first: str, last: str, field: str) -> Problem:
+    """`field` is where the months were sent: `months` when setting a profile, `profile` when awarding with one."""
     return Problem(
         422, "profile-outside-contract", "Profile months fall outside the contract",
         f"{', '.join(months)} outside {first}..{last}",
-        errors=[{"field": "body.months", "message": f"{m} is outside the contract"} for m in months],
+        errors=[{"field": f"body.{field}", "message": f"{m} is outside the contract"} for m in months],
     )
 
 

@@ -114,7 +114,7 @@ async def award_contract(uow: UnitOfWork, principal: Principal, *, command: Awar
         payment_model=contract.payment_model,
     ))
     if command.profile:
-        contract = await _set_profile(uow, principal, contract, command.profile)
+        contract = await _set_profile(uow, principal, contract, command.profile, field="profile")
     return contract
 
 
@@ -156,16 +156,17 @@ async def set_profile(
     contract = await repository.get_contract(uow, contract_id=contract_id, for_update=True)
     if contract is None:
         raise not_found("Contract", contract_id)
-    return await _set_profile(uow, principal, contract, months)
+    return await _set_profile(uow, principal, contract, months, field="months")
 
 
 async def _set_profile(
-    uow: UnitOfWork, principal: Principal, contract: Contract, months: list[MonthlyProfile]
+    uow: UnitOfWork, principal: Principal, contract: Contract, months: list[MonthlyProfile], *, field: str
 ) -> Contract:
-    first, last = contract.start_date.strftime("%Y-%m"), contract.end_date.strftime("%Y-%m")
+    # Not strftime: it writes year 1 as "1", not "0001", and months compare as text.
+    first, last = (f"{d.year:04d}-{d.month:02d}" for d in (contract.start_date, contract.end_date))
     outside = [m.month for m in months if not first <= m.month <= last]
     if outside:
-        raise problems.profile_outside_contract(outside, first=first, last=last)
+        raise problems.profile_outside_contract(outside, first=first, last=last, field=field)
     contract = replace(contract, profile_revision=contract.profile_revision + 1)
     await repository.update_contract(uow, contract)
     now = _now()
