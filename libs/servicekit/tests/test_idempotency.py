@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import Request
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from scx_messaging import LocalNatsServer
@@ -159,3 +160,37 @@ async def test_a_key_answers_only_for_the_request_it_was_used_on(client, headers
     assert first.status_code == 200 and first.json()["shipped"] == 1
     assert other_order.status_code == other_route.status_code == 422
     assert other_order.json()["type"].endswith("/idempotency-key-reused")
+
+
+async def _age_records(client, hours: float) -> None:
+    app = client._transport.app  # type: ignore[attr-defined]
+    async with app.state.runtime.uow_factory() as uow:
+        await uow.session.execute(update(idempotency_records).values(
+            created_at=datetime.now(UTC) - timedelta(hours=hours)
+        ))
+        await uow.commit()
+
+
+async def test_a_key_past_its_retention_is_free_again_and_its_old_answer_gone(client, headers) -> None:
+    body = {"secret": "abc", "amount": 5}
+    first = await client.post("/orders", json=body, headers=headers)
+    await _age_records(client, 25)  # past the default 24 hours
+
+    again = await client.post("/orders", json=body, headers=headers)
+
+    assert again.status_code == 201 and "idempotent-replay" not in again.headers
+    assert again.json()["order"] == first.json()["order"] + 1  # done again: the key no longer answers
+    assert (await client.get("/counts", headers=headers)).json() == {"events": 2, "records": 1}
+
+
+async def test_expired_records_are_purged(client, headers) -> None:
+    await client.post("/orders", json={"secret": "abc", "amount": 5}, headers=headers)
+    await client.post("/orders", json={"secret": "abc", "amount": 5}, headers={**headers, "Idempotency-Key": "k2"})
+    await _age_records(client, 25)
+    await client.post("/orders", json={"secret": "abc", "amount": 5}, headers={**headers, "Idempotency-Key": "k3"})
+    app = client._transport.app  # type: ignore[attr-defined]
+
+    purged = await idempotency.purge_expired(app.state.runtime.uow_factory, retention_hours=24)
+
+    assert purged == 2
+    assert (await client.get("/counts", headers=headers)).json()["records"] == 1

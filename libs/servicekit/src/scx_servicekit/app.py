@@ -20,6 +20,7 @@ from scx_persistence import UnitOfWork, UnitOfWorkFactory, create_engine
 from scx_persistence.inbox import InboxProcessor
 from scx_persistence.outbox import OutboxRelay
 from scx_persistence.subscriptions import Subscriptions
+from scx_servicekit import idempotency
 from scx_servicekit.auth import TokenVerifier
 from scx_servicekit.docs import install_docs
 from scx_servicekit.logging import configure_logging
@@ -104,9 +105,15 @@ def create_service_app(
                     asyncio.create_task(runtime.consumer.run(), name="consumer")
                 )
         app.state.runtime = runtime
+        # Housekeeping, not on /ready: a service whose purge stopped still answers and applies everything.
+        housekeeping = asyncio.create_task(
+            idempotency.purge_every(uow_factory, retention_hours=settings.idempotency_retention_hours),
+            name="idempotency_purge",
+        )
         try:
             yield
         finally:
+            housekeeping.cancel()
             relay.stop()
             if runtime.consumer:
                 runtime.consumer.stop()
@@ -115,7 +122,7 @@ def create_service_app(
                 await asyncio.wait(runtime.tasks, timeout=2.0)
             for task in runtime.tasks:
                 task.cancel()
-            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await asyncio.gather(*runtime.tasks, housekeeping, return_exceptions=True)
             try:
                 await bus.close()
             except Exception as exc:  # NATS away or reconnecting: close without draining

@@ -7,6 +7,9 @@ same key on another request is a 422; two requests racing with one key are answe
 second's claim waits for the first's commit, then fails on the key and replays the first's answer, before doing
 anything itself). A failed request stores nothing, so retrying it is safe. Keys are per organisation.
 
+A key is kept for `idempotency_retention_hours` (24 by default): past that, it answers nothing, is free for a new
+request, and its record is deleted (by `purge_expired`, which the app runs every hour, or by its next use).
+
 A service whose responses carry something sensitive supplies a `Sealing`: it fingerprints the request body
 before hashing (a plain hash of a body holding an NI number could be reversed by trying every NI number), and
 seals the stored response, opening it again on replay.
@@ -14,25 +17,28 @@ seals the stored response, opening it again on replay.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Protocol
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from scx_persistence import UnitOfWork
+from scx_persistence import UnitOfWork, UnitOfWorkFactory
 from scx_persistence.tables import idempotency_records
 from scx_servicekit.auth import Principal
 from scx_servicekit.problems import Problem
 
 REPLAY_HEADER = "Idempotent-Replay"
+log = logging.getLogger("scx.idempotency")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -88,11 +94,17 @@ def request_hash(request: Request, body: BaseModel, sealing: Sealing) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-async def _earlier(uow: UnitOfWork, organisation_id: str, key: str, digest: str) -> dict[str, Any] | None:
+async def _earlier(
+    uow: UnitOfWork, organisation_id: str, key: str, digest: str, kept_since: datetime
+) -> dict[str, Any] | None:
     c = idempotency_records.c
-    query = select(idempotency_records).where(c.organisation_id == organisation_id, c.key == key)
-    row = (await (await uow.session.connection()).execute(query)).mappings().one_or_none()
+    where = (c.organisation_id == organisation_id, c.key == key)
+    connection = await uow.session.connection()
+    row = (await connection.execute(select(idempotency_records).where(*where))).mappings().one_or_none()
     if row is None:
+        return None
+    if row["created_at"] < kept_since:
+        await connection.execute(delete(idempotency_records).where(*where))  # expired: the key is free again
         return None
     if row["request_hash"] != digest:
         raise Problem(
@@ -133,7 +145,8 @@ async def once(
         return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
     check_key(key)
     digest = request_hash(request, body, sealing)
-    earlier = await _earlier(uow, principal.organisation_id, key, digest)
+    kept_since = datetime.now(UTC) - timedelta(hours=request.app.state.settings.idempotency_retention_hours)
+    earlier = await _earlier(uow, principal.organisation_id, key, digest, kept_since)
     if earlier is not None:
         return _replay(earlier, sealing, location)
     c = idempotency_records.c
@@ -147,7 +160,7 @@ async def once(
         ))
     except IntegrityError:
         await uow.rollback()
-        earlier = await _earlier(uow, principal.organisation_id, key, digest)
+        earlier = await _earlier(uow, principal.organisation_id, key, digest, kept_since)
         if earlier is None:
             raise
         return _replay(earlier, sealing, location)
@@ -158,3 +171,27 @@ async def once(
         .values(status_code=answer.status_code, response=sealing.seal(answer.body))
     )
     return JSONResponse(answer.body, status_code=answer.status_code, headers=answer.headers)
+
+
+async def purge_expired(factory: UnitOfWorkFactory, *, retention_hours: float) -> int:
+    """Delete the records of keys older than the retention; how many."""
+    kept_since = datetime.now(UTC) - timedelta(hours=retention_hours)
+    async with factory() as uow:
+        result = await (await uow.session.connection()).execute(
+            delete(idempotency_records).where(idempotency_records.c.created_at < kept_since)
+        )
+        await uow.commit()
+    return int(result.rowcount or 0)
+
+
+async def purge_every(factory: UnitOfWorkFactory, *, retention_hours: float, interval_seconds: float = 3600) -> None:
+    """The app's housekeeping: purge expired keys now and then, for as long as it runs; a failed purge is retried at
+    the next interval (nothing depends on it but the deletion of copies)."""
+    while True:
+        try:
+            purged = await purge_expired(factory, retention_hours=retention_hours)
+            if purged:
+                log.info("purged %d expired Idempotency-Key records", purged)
+        except Exception:
+            log.exception("purging expired Idempotency-Key records failed; trying again in %.0f s", interval_seconds)
+        await asyncio.sleep(interval_seconds)

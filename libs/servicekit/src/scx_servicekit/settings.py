@@ -25,6 +25,9 @@ class ServiceSettings(BaseSettings):
     consumer_max_deliver: int = 10
     consumer_retry_delay_seconds: float = 1.0
     outbox_poll_interval_seconds: float = 1.0
+    # How long a POST's first answer is kept for retries with its Idempotency-Key. Past that the key is free again
+    # and the answer (for a referral, a sealed NI number) is deleted: it is a copy, kept no longer than needed.
+    idempotency_retention_hours: float = Field(default=24.0, gt=0)
 
     # Development signs and verifies with one shared secret (HS256); production verifies with the
     # identity provider's public key (RS256/ES256) and holds no signing secret at all.
