@@ -260,3 +260,22 @@ async def test_a_batch_killed_after_its_commit_before_its_acks_is_redelivered_an
     )
     assert [e.note for e in await db.effects()] == [f"contract-{n}" for n in range(1, 6)]
     assert len(await db.inbox()) == 5
+
+
+async def test_a_batch_that_outlasts_the_ack_wait_is_not_delivered_again_meanwhile(db, bus):
+    handler, calls = recording_handler(db)
+    processor = inbox_for(db, handler)
+    deliveries_seen: list[int] = []
+
+    async def slow(deliveries):
+        deliveries_seen.extend(d.num_delivered for d in deliveries)
+        await asyncio.sleep(2.0)  # well past the 0.6 s ack wait: only "in progress" keeps the server from redelivering
+        return await processor.apply_batch(deliveries)
+
+    await publish(bus, *(contract_awarded(n) for n in range(1, 4)))
+    async with running(consumer(bus, processor, slow, ack_wait_seconds=0.6)):
+        await eventually(lambda: len(calls) == 3, timeout=20)
+        await asyncio.sleep(1.0)  # a redelivery, had there been one, would have arrived by now
+
+    assert set(deliveries_seen) == {1}
+    assert len(await db.inbox()) == 3

@@ -132,6 +132,7 @@ class DurableConsumer:
                 return
             if self.process_batch is not None:
                 deliveries = [self._delivery(msg) for msg in messages]
+                keep_alive = asyncio.create_task(self._in_progress(messages), name="batch_in_progress")
                 try:
                     outcomes = await self.process_batch(deliveries)
                 except asyncio.CancelledError:
@@ -140,6 +141,8 @@ class DurableConsumer:
                     first = deliveries[0].stream_sequence
                     log.exception("processing a batch of %d from #%s failed", len(messages), first)
                     outcomes = [Outcome.RETRY] * len(messages)
+                finally:
+                    keep_alive.cancel()
                 for msg, delivery, outcome in zip(messages, deliveries, outcomes, strict=True):
                     await self._settle(msg, delivery, outcome)
                 continue
@@ -166,6 +169,17 @@ class DurableConsumer:
             num_delivered=meta.num_delivered,
             last_delivery=meta.num_delivered >= self.max_deliver,
         )
+
+    async def _in_progress(self, messages: Sequence[Msg]) -> None:
+        """Tell the server a batch is still being worked on, every third of the ack wait, for as long as it is: a batch
+        that falls back to one event at a time under a slow database must not be delivered again meanwhile (to
+        another replica, or as one more delivery towards the dead letters). A batch that commits in milliseconds
+        never sends one."""
+        while True:
+            await asyncio.sleep(self.ack_wait / 3)
+            for msg in messages:
+                with contextlib.suppress(Exception):
+                    await msg.in_progress()
 
     @staticmethod
     async def _hand_back(messages: Sequence[Msg]) -> None:
