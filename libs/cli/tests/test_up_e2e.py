@@ -88,6 +88,7 @@ def test_a_second_stack_is_refused_on_the_same_data_folder_or_the_same_ports(tmp
         assert f"already in use: nats-server (port {nats}), subcontracts (port {sub}), referral (port {ref})" in (
             same_ports.stderr
         )
+        assert not (tmp_path / "other").exists()  # refused before it started: nothing left behind
 
         down = subprocess.run([*SCX, "down", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
         assert down.returncode == 1 and data.exists()

@@ -29,8 +29,10 @@ class DataDirLock:
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / LOCK_FILE
         self._file: IO[str] | None = None
+        self._made_folder = False
 
     def acquire(self) -> None:
+        self._made_folder = not self.path.parent.exists()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         file = open(self.path, "a+")  # noqa: SIM115 - held open for as long as the stack runs
         try:
@@ -55,11 +57,18 @@ class DataDirLock:
         assert self._file is not None, "acquire() first"
         return self._file.fileno()
 
-    def release(self) -> None:
+    def release(self, *, tidy: bool = False) -> None:
+        """Let the folder go; `tidy` also removes the lock file, and the folder if this claim made it and it is
+        empty (a stack that was refused before it started leaves nothing behind)."""
         if self._file is not None:
+            if tidy:
+                self.path.unlink(missing_ok=True)
             fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+            if tidy and self._made_folder:
+                with contextlib.suppress(OSError):
+                    self.path.parent.rmdir()
 
 
 # What `scx down` removes from a data folder: what a stack writes there, and nothing else someone put in it.

@@ -133,7 +133,7 @@ class LocalStack:
         wanted = [("nats-server", self.nats_port), *((spec.name, spec.port) for spec in self.services)]
         taken = ports_in_use(wanted)
         if taken:
-            lock.release()
+            lock.release(tidy=True)  # leave the folder as we found it
             raise StackBusy(
                 f"already in use: {', '.join(taken)}. Another stack (or another program) is listening there; "
                 "stop it, or choose other ports with --nats-port and --port NAME=PORT"
