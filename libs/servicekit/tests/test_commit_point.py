@@ -78,12 +78,13 @@ async def test_a_unit_of_work_reached_through_another_dependency_commits_too(cli
     assert (await client.get("/outbox")).json() == {"rows": 1}
 
 
-async def test_the_commit_comes_before_the_response_is_sent(client: httpx.AsyncClient) -> None:
-    # The response fails its own schema after the endpoint returned: the commit has happened, and the 500 does not
-    # promise otherwise.
+async def test_an_answer_that_breaks_its_own_schema_commits_nothing(client: httpx.AsyncClient) -> None:
+    # The unit of work commits once the response is built, before it is sent: an answer that cannot be built
+    # (here, one outside its response model) is a 500 and leaves nothing behind.
     answer = await client.post("/bad-answer")
     assert answer.status_code == 500
     assert "may or may not have taken effect" in answer.json()["detail"]
+    assert (await client.get("/outbox")).json() == {"rows": 0}
 
 
 async def test_a_route_that_raises_commits_nothing(client: httpx.AsyncClient) -> None:

@@ -10,7 +10,8 @@ from sqlalchemy import Table, func, select
 
 from scx_messaging import Bus
 from scx_persistence.tables import dead_letters, inbox
-from scx_registry.models import known_contracts, known_organisations, known_profile_months, known_subcontracts
+from scx_registry import repository as registry
+from scx_registry.models import known_contracts, known_organisations, known_subcontracts
 from scx_testing import eventually, example_envelope
 
 from .builders import ORGANISATIONS, Chain, Stack, end, today, vary
@@ -116,9 +117,14 @@ async def test_the_read_model_keeps_every_profile_revision_and_the_terms(stack: 
     assert (row.value_pence, row.payment_model, row.profile_revision) == (
         contract["value_pence"], contract["payment_model"], 2
     )
-    async with stack.referral.engine.connect() as conn:
-        profile = (await conn.execute(select(known_profile_months).order_by("revision"))).all()
-    assert [(p.revision, p.job_outcomes) for p in profile] == [(1, 10), (2, 6)]
+    # Read as a service that includes the registry reads it: through its queries.
+    async with stack.referral.app.state.runtime.uow_factory.reading() as uow:
+        original = await registry.profile(uow, contract["contract_id"], 1)
+        revised = await registry.profile(uow, contract["contract_id"], 2)
+        chain_of_contract = await registry.subcontracts_of(uow, contract["contract_id"])
+    assert [(m.month, m.job_outcomes) for m in original] == [(months[0]["month"], 10)]
+    assert [(m.month, m.job_outcomes) for m in revised] == [(months[0]["month"], 6)]
+    assert {s.partner_id for s in chain_of_contract} == set(chain.subcontracts)
 
     skills = (await known(stack, known_subcontracts))[chain.subcontracts["partner-skills"]["subcontract_id"]]
     offered = chain.subcontracts["partner-skills"]["services"]

@@ -96,20 +96,6 @@ def remove_data(data_dir: Path) -> list[Path]:
     return removed
 
 
-def holder(data_dir: Path) -> str | None:
-    """The pid of the stack running on `data_dir`, or None when no stack holds it."""
-    path = data_dir / LOCK_FILE
-    if not path.exists():
-        return None
-    with open(path) as file:
-        try:
-            fcntl.flock(file.fileno(), fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return file.read().strip() or "unknown"
-        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
-    return None
-
-
 def ports_in_use(ports: Iterable[tuple[str, int]]) -> list[str]:
     """`what (port N)` for each port something already listens on, checked as uvicorn and nats-server will bind."""
     taken = []

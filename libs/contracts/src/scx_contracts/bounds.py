@@ -39,8 +39,9 @@ MAX_SPECIALIST_SERVICES = 50
 # Characters no name, code or note may hold: C0 and C1 controls, DEL, and every Unicode format character of the
 # Basic Multilingual Plane (soft hyphen, zero-width space/joiners U+200B-U+200D, LRM/RLM, bidi embeddings and
 # overrides U+202A-U+202E, word joiner U+2060, isolates U+2066-U+2069, BOM U+FEFF, ...), and line/paragraph
-# separators. Written as `\uXXXX` ranges because pydantic's (Rust) regex, JSON Schema's (ECMA) and Python's all
-# read them alike; the validator below also refuses the few format characters beyond the BMP (tags and the like).
+# separators. Written as `\u`-escaped code point ranges because pydantic's (Rust) regex, JSON Schema's (ECMA)
+# and Python's all read them alike; the validator below also refuses the few format characters beyond the BMP
+# (tags and the like).
 # Also the letters and symbols that draw nothing (Hangul fillers U+115F, U+1160, U+3164, U+FFA0; the blank
 # Braille pattern U+2800): "ab\u3164cd" shows as "ab cd" and is another name.
 _INVISIBLE = (

@@ -79,10 +79,8 @@ async def replace_profile(uow: UnitOfWork, contract_id: str, revision: int, mont
     await insert_records(uow, known_profile_months, months)
 
 
-async def get_subcontract(
-    uow: UnitOfWork, subcontract_id: str, *, for_update: bool = False
-) -> KnownSubcontract | None:
-    query = select_by(known_subcontracts, "subcontract_id", for_update=for_update)
+async def get_subcontract(uow: UnitOfWork, subcontract_id: str) -> KnownSubcontract | None:
+    query = select_by(known_subcontracts, "subcontract_id")
     return await fetch_one(uow, KnownSubcontract, query, {"subcontract_id": subcontract_id})
 
 

@@ -162,9 +162,10 @@ def runtime_of(request: Request) -> ServiceRuntime:
 
 
 async def unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
-    """One transaction per request, and its one commit point: when the endpoint returns, before the response is
-    sent (function scope: FastAPI runs this exit then, not after sending). An endpoint that raises commits nothing;
-    its unit of work rolls back. No route commits by hand."""
+    """One transaction per request, and its one commit point: once the endpoint has returned and its answer is
+    built, before it is sent (function scope: FastAPI runs this exit then, not after sending). An endpoint that
+    raises, or an answer that cannot be built, commits nothing; its unit of work rolls back. No route commits by
+    hand."""
     factory = runtime_of(request).uow_factory
     async with (factory.reading() if request.method in ("GET", "HEAD") else factory()) as uow:
         yield uow
