@@ -7,6 +7,7 @@
 \set ON_ERROR_STOP on
 \getenv subcontracts_password SUBCONTRACTS_DB_PASSWORD
 \getenv referral_password REFERRAL_DB_PASSWORD
+\getenv case_tracking_password CASE_TRACKING_DB_PASSWORD
 
 CREATE ROLE "subcontracts" LOGIN PASSWORD :'subcontracts_password';
 CREATE DATABASE "subcontracts" OWNER "subcontracts";
@@ -15,3 +16,7 @@ REVOKE ALL ON DATABASE "subcontracts" FROM PUBLIC;
 CREATE ROLE "referral" LOGIN PASSWORD :'referral_password';
 CREATE DATABASE "referral" OWNER "referral";
 REVOKE ALL ON DATABASE "referral" FROM PUBLIC;
+
+CREATE ROLE "case_tracking" LOGIN PASSWORD :'case_tracking_password';
+CREATE DATABASE "case_tracking" OWNER "case_tracking";
+REVOKE ALL ON DATABASE "case_tracking" FROM PUBLIC;
