@@ -9,6 +9,7 @@ import contextlib
 import json
 import subprocess
 import sys
+import textwrap
 import uuid
 from datetime import UTC, datetime
 from importlib import resources
@@ -20,6 +21,18 @@ from scx_cli.manifest import MANIFEST, ManifestError
 
 SUFFIX = ".tmpl"
 
+
+
+def python_string(text: str, *, indent: int, width: int = 100) -> str:
+    """`text` as a Python literal for a line indented by `indent`: split over lines in brackets when it is long, so
+    the generated code keeps to the line length."""
+    literal = json.dumps(text, ensure_ascii=False)
+    if len(literal) + indent + 14 <= width:
+        return literal
+    pad = " " * (indent + 4)
+    parts = textwrap.wrap(text, width - indent - 8, drop_whitespace=False)
+    lines = [json.dumps(part, ensure_ascii=False) for part in parts]
+    return "(\n" + "".join(f"{pad}{line}\n" for line in lines) + " " * indent + ")"
 
 def create(root: Path, name: str, *, port: int | None = None, owns: str = "") -> tuple[manifest.Service, list[Path]]:
     """Write services/NAME, append it to services.toml and re-render; the service and the rendered files written."""
@@ -40,7 +53,7 @@ def create(root: Path, name: str, *, port: int | None = None, owns: str = "") ->
         "NAME": name.upper(),
         "dashed": name.replace("_", "-"),
         "title": name.replace("_", " "),
-        "owns_literal": json.dumps(owns, ensure_ascii=False),
+        "owns_literal": python_string(owns, indent=8),
         "revision": revision,
         "created": now.isoformat(sep=" "),
     }

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from scx_case_tracking.config import CaseTrackingSettings
 from scx_case_tracking.handlers import SUBSCRIPTIONS
-from scx_case_tracking.routes import router
+from scx_case_tracking.routes import ROUTERS
 from scx_servicekit import create_service_app
 
 
@@ -15,7 +15,10 @@ def create_app(settings: CaseTrackingSettings | None = None) -> FastAPI:
     return create_service_app(
         settings,
         title="scx case tracking",
-        description="the claimant journey after allocation: cases, appointments and fail-to-attend, traffic light, action plans and activities, clocks, employment, exits, complaints and feedback",
-        routers=[router],
+        description=(
+            "the claimant journey after allocation: cases, appointments and fail-to-attend, traffic light, action "
+            "plans and activities, clocks, employment, exits, complaints and feedback"
+        ),
+        routers=ROUTERS,
         subscriptions=SUBSCRIPTIONS,
     )

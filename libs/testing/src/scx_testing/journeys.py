@@ -1,0 +1,117 @@
+"""A test publisher of the referral service's events: what a consumer of claimant journeys (case tracking, claims,
+audit) sees when JCP refers a claimant and the prime starts, allocates, re-allocates or withdraws the referral.
+
+Like `scx_registry.testing.Registry`, it publishes real, schema-checked events with the envelope the producer would
+give them (journey id, claimant pseudonym, actor) to a real nats-server, and never imports the producer's code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import uuid_utils
+
+from scx_contracts import Actor, Envelope
+from scx_contracts.referral import (
+    ReferralAllocated,
+    ReferralReallocated,
+    ReferralReceived,
+    ReferralStarted,
+    ReferralWithdrawn,
+)
+from scx_contracts.registry import EventData
+from scx_messaging import Bus
+from scx_servicekit.events import make_event
+
+
+def _new_id() -> str:
+    return str(uuid_utils.uuid7())
+
+
+def actor(organisation_id: str, kind: str, role: str) -> Actor:
+    return Actor(organisation_id=organisation_id, organisation_kind=kind, role=role, user=f"{organisation_id}-user")
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A referral as the referral service made it: what a test needs to go on with its journey."""
+
+    referral_id: str
+    contract_id: str
+    prime_id: str
+    referrer_id: str
+    claimant_ref: str
+    allocation_id: str | None = None
+
+
+class ReferralEvents:
+    """Publishes the referral service's events for journeys a test makes up."""
+
+    def __init__(self, bus: Bus) -> None:
+        self.bus = bus
+        self.published: list[Envelope] = []
+
+    async def publish(self, data: EventData, referral: Referral, by: Actor) -> Envelope:
+        envelope = make_event(
+            data, producer="referral", actor=by, journey_id=referral.referral_id, claimant_ref=referral.claimant_ref
+        )
+        await self.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
+        self.published.append(envelope)
+        return envelope
+
+    async def events(self, event_type: str | None = None) -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json") for e in self.published if event_type in (None, e.type)]
+
+    async def refer(
+        self, *, contract_id: str, prime_id: str, referrer_id: str, referral_date: date, mandatory: bool = True,
+        benefit_type: str = "ESA", payment_group: int = 6, needs: tuple[str, ...] = ("mental_health",),
+        postcode_district: str = "LS1",
+    ) -> Referral:
+        referral_id = _new_id()
+        referral = Referral(
+            referral_id=referral_id, contract_id=contract_id, prime_id=prime_id, referrer_id=referrer_id,
+            claimant_ref="clm_" + hashlib.sha256(referral_id.encode()).hexdigest()[:32],
+        )
+        await self.publish(ReferralReceived(
+            referral_id=referral_id, contract_id=contract_id, prime_id=prime_id, referrer_id=referrer_id,
+            benefit_type=benefit_type, payment_group=payment_group, mandatory=mandatory, needs=list(needs),
+            postcode_district=postcode_district, referral_date=referral_date,
+        ), referral, actor(referrer_id, "jcp", "referrer"))
+        return referral
+
+    async def start(self, referral: Referral, started_on: date) -> None:
+        await self.publish(ReferralStarted(
+            referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
+            started_on=started_on,
+        ), referral, actor(referral.prime_id, "prime", "manager"))
+
+    async def allocate(
+        self, referral: Referral, allocated_on: date, *, partner_id: str | None = None,
+        subcontract_id: str | None = None, model: str | None = None, service: str | None = None,
+    ) -> Referral:
+        """In-house when `partner_id` is None; returns the referral with its new allocation."""
+        allocation_id = _new_id()
+        delivery = "partner" if partner_id else "in_house"
+        common: dict[str, Any] = {
+            "referral_id": referral.referral_id, "allocation_id": allocation_id,
+            "contract_id": referral.contract_id, "prime_id": referral.prime_id, "delivery": delivery,
+            "partner_id": partner_id, "subcontract_id": subcontract_id, "supply_chain_model": model,
+            "service": service, "allocated_on": allocated_on,
+        }
+        by = actor(referral.prime_id, "prime", "manager")
+        if referral.allocation_id is None:
+            await self.publish(ReferralAllocated(**common), referral, by)
+        else:
+            await self.publish(ReferralReallocated(
+                **common, previous_allocation_id=referral.allocation_id, reason="client_needs_changed",
+            ), referral, by)
+        return Referral(**{**referral.__dict__, "allocation_id": allocation_id})
+
+    async def withdraw(self, referral: Referral, withdrawn_on: date) -> None:
+        await self.publish(ReferralWithdrawn(
+            referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
+            reason="left_benefit", withdrawn_on=withdrawn_on,
+        ), referral, actor(referral.prime_id, "prime", "manager"))

@@ -1,0 +1,3 @@
+"""Statements of the appointments area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Statements of the complaints area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Statements of the employment area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Statements of the progress area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Shapes of the appointments area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Shapes of the complaints area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Shapes of the employment area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Shapes of the progress area."""
+
+from __future__ import annotations
