@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,16 @@ from scx_cli import newservice
 from scx_cli.manifest import ManifestError
 
 ROOT = Path(__file__).resolve().parents[3]
+MANIFEST = tomllib.loads((ROOT / "services.toml").read_text())["services"]
+LISTED = sorted(s["name"] for s in MANIFEST)
+NEXT_PORT = max(s["port"] for s in MANIFEST) + 1
 
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     for name in ("services.toml", "README.md", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    for service in ("subcontracts", "referral"):
+    for service in LISTED:
         (tmp_path / "services" / service).mkdir(parents=True)
         (tmp_path / "services" / service / "pyproject.toml").write_text("")
     return tmp_path
@@ -30,14 +34,14 @@ def test_a_bad_or_taken_name_is_refused_and_nothing_is_written(root: Path, name:
     with pytest.raises(ManifestError, match=says):
         newservice.create(root, name)
     assert (root / "services.toml").read_text() == before
-    assert sorted(p.name for p in (root / "services").iterdir()) == ["referral", "subcontracts"]
+    assert sorted(p.name for p in (root / "services").iterdir()) == LISTED
 
 
 def test_the_template_fills_every_placeholder(root: Path) -> None:
     (root / "deploy" / "postgres").mkdir(parents=True)
     (root / "deploy" / "gateway").mkdir(parents=True)
     service, written = newservice.create(root, "claims", owns="claims for payment")
-    assert (service.port, service.settings_prefix) == (8003, "SCX_CLAIMS_")
+    assert (service.port, service.settings_prefix) == (NEXT_PORT, "SCX_CLAIMS_")
     app = (root / "services" / "claims" / "src" / "scx_claims" / "app.py").read_text()
     assert 'description="claims for payment"' in app and "{{" not in app
     assert len(list((root / "services" / "claims" / "migrations" / "versions").glob("*_messaging_tables.py"))) == 1

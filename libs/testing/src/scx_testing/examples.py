@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from scx_contracts import REGISTRY, Actor, Envelope
+from scx_testing.examples_journey import JOURNEY_EXAMPLES
 
 EXAMPLE_ACTOR = Actor(organisation_id="prime-1", organisation_kind="prime", role="manager", user="prime-1-user")
 
@@ -120,6 +121,7 @@ EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
         "reason": "moved_out_of_area",
         "withdrawn_on": "2025-07-01",
     },
+    **JOURNEY_EXAMPLES,
 }
 
 
@@ -133,8 +135,8 @@ def example_envelope(event_type: str, version: int = 1, **overrides: Any) -> Env
         # the module that registered the event's schema is named after the service that produces it
         "producer": REGISTRY.model_for(event_type, version).__module__.rsplit(".", 1)[-1],
         "actor": EXAMPLE_ACTOR,
-        "journey_id": data.get("referral_id"),
-        "claimant_ref": "c-3f9a1d" if "referral_id" in data else None,
+        "journey_id": data.get("referral_id", data.get("case_id")),
+        "claimant_ref": "c-3f9a1d" if "referral_id" in data or "case_id" in data else None,
         "data": data,
     }
     fields.update(overrides)
