@@ -211,6 +211,8 @@ def bench(
     warmup: Annotated[int, typer.Option(help="unmeasured journeys before the first level")] = 30,
     lag_samples: Annotated[int, typer.Option(help="partners registered and subcontracted to time the read model")]
     = 10,
+    case_requests: Annotated[int, typer.Option(help="attended appointments per level (case tracking's write path)")]
+    = 400,
     output: Annotated[Path | None, typer.Option(help="write the report (markdown) here, e.g. docs/benchmarks.md")]
     = None,
     keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
@@ -218,8 +220,9 @@ def bench(
         str, typer.Option(help="the baseline's SQLite engine: stock (SQLAlchemy's aiosqlite) or inline (scx's)")
     ] = "stock",
 ) -> None:
-    """Refer → start → allocate at rising concurrency against a stack of its own, beside a bare FastAPI
-    insert-and-publish endpoint; prints requests/s, p50/p99 latency, event and read-model lag, and the ratio."""
+    """Refer → start → allocate, then case tracking's attended appointment, at rising concurrency against a stack of
+    its own, beside a bare FastAPI insert-and-publish endpoint; prints requests/s, p50/p99 latency, event and
+    read-model lag, and the ratio."""
     from scx_cli import bench as benchmark
 
     try:
@@ -232,13 +235,13 @@ def bench(
         raise typer.BadParameter("stock or inline", param_hint="--baseline-engine")
     options = benchmark.BenchOptions(
         levels=parsed, seconds=seconds, journeys=journeys, warmup=warmup, lag_samples=lag_samples,
-        baseline_engine=baseline_engine,
+        baseline_engine=baseline_engine, case_requests=case_requests,
     )
     report = benchmark.run_bench(options, echo=typer.echo, keep_data=keep_data)
     typer.echo("")
     typer.echo(benchmark.table(report))
     typer.echo(benchmark.cpu_table(report))
-    for line in [*benchmark.lag_lines(report), *benchmark.reading(report)]:
+    for line in [*benchmark.lag_lines(report), *benchmark.reading(report), *benchmark.case_tracking_section(report)]:
         typer.echo(line)
     if output is not None:
         benchmark.write_report(report, output)

@@ -6,15 +6,25 @@ Everything runs on this machine at once: nats-server, the services, the baseline
 (whose NATS listener runs in a process of its own so the load does not delay its clock readings). CPU time
 is read from /proc for each process, so the report can say where the time went.
 
-`load` generates the load, `lag` measures event and read-model lag, `report` writes the results, and
+`load` generates the load, `lag` measures event and read-model lag, `case_tracking` the case tracking phase,
+`report` writes the results, and
 `baseline_process` runs the yardstick; `run` puts them together.
 """
 
-from scx_cli.bench.report import cpu_table, kept_notes, lag_lines, markdown, reading, table, write_report
+from scx_cli.bench.report import (
+    case_tracking_section,
+    cpu_table,
+    kept_notes,
+    lag_lines,
+    markdown,
+    reading,
+    table,
+    write_report,
+)
 from scx_cli.bench.results import BenchOptions, Level, Report, Run, ms, percentile
 from scx_cli.bench.run import run_bench
 
 __all__ = [
-    "BenchOptions", "Level", "Report", "Run", "cpu_table", "kept_notes", "lag_lines", "markdown", "ms",
-    "percentile", "reading", "run_bench", "table", "write_report",
+    "BenchOptions", "Level", "Report", "Run", "case_tracking_section", "cpu_table", "kept_notes", "lag_lines",
+    "markdown", "ms", "percentile", "reading", "run_bench", "table", "write_report",
 ]

@@ -29,6 +29,7 @@ class BenchOptions:
     journeys: int = 0  # when > 0, a fixed number of journeys per level instead of `seconds`
     warmup: int = 30
     lag_samples: int = 10
+    case_requests: int = 400  # attended appointments per concurrency level in the case tracking phase
     baseline_engine: str = "stock"  # stock: SQLAlchemy's aiosqlite; inline: scx's SQLite writer (ADR 0011)
 
 
@@ -82,4 +83,6 @@ class Report:
     levels: list[Level] = field(default_factory=list)
     organisation_lags: list[float] = field(default_factory=list)
     subcontract_lags: list[float] = field(default_factory=list)
+    case_levels: list[Level] = field(default_factory=list)  # case tracking's write path: an attended appointment
+    case_open_lags: list[float] = field(default_factory=list)  # referral.started answered → case visible
     wall: float = 0.0

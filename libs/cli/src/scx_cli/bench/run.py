@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from scx_cli import demo, manifest
+from scx_cli.bench import case_tracking
 from scx_cli.bench.baseline_process import BaselineProcess
 from scx_cli.bench.lag import Listener, drain, read_model_lag
 from scx_cli.bench.load import BENCH_PARTNER, DISTRICTS, PRIME, Journeys, drive, expect, problem_slug, until
@@ -48,7 +49,7 @@ class Bench:
     # Processes
 
     def start(self) -> dict[str, str]:
-        self.echo(f"starting nats-server, subcontracts and referral in {self.data_dir} ...")
+        self.echo(f"starting nats-server and {', '.join(s.name for s in self.stack.services)} in {self.data_dir} ...")
         self.stack.start()
         assert self.stack.nats is not None
         self.baseline = BaselineProcess(
@@ -81,8 +82,7 @@ class Bench:
         assert self.stack.nats is not None and self.stack.nats.process is not None
         assert self.baseline is not None and self.baseline.process is not None
         pids = {
-            "referral": self.stack.processes["referral"].pid,
-            "subcontracts": self.stack.processes["subcontracts"].pid,
+            **{name: process.pid for name, process in self.stack.processes.items()},
             "nats": self.stack.nats.process.pid,
             "baseline": self.baseline.process.pid,
             "bench": os.getpid(),
@@ -131,6 +131,7 @@ class Bench:
             httpx.AsyncClient(base_url=sub_spec.url, timeout=30) as sub,
             httpx.AsyncClient(base_url=ref_spec.url, timeout=30, limits=limits) as ref,
             httpx.AsyncClient(base_url=self.baseline.url, timeout=30, limits=limits) as base,
+            httpx.AsyncClient(base_url=self.spec("case_tracking").url, timeout=30, limits=limits) as ct,
         ):
             journeys = await self.prepare(sub, ref, contract_id)
             pids = self.pids()
@@ -161,6 +162,8 @@ class Bench:
                 sub, ref, journeys, contract_id, report,
                 tokens=self.tokens, contract_dates=self.contract_dates, run_id=self.run_id,
             )
+            measured = await case_tracking.measure(ref, ct, base, journeys, report, pids=pids, echo=self.echo)
+            report.case_levels, report.case_open_lags = measured.levels, measured.open_lags
         return report
 
     async def _drain(self, expected: set[str], *, timeout: float) -> dict[str, float]:
