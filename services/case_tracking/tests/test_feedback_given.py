@@ -52,7 +52,7 @@ async def test_feedback_is_recorded_and_published_as_codes(stack: Stack) -> None
     assert by_jcp["provider_id"] == "partner-whole" and by_jcp["recorded_by"] == "jcp-leeds"
     events = await stack.service.events("feedback.given")
     assert_valid_events(events)
-    assert [e["data"] for e in events][0] == {
+    assert events[0]["data"] == {
         "feedback_id": given["feedback_id"], "case_id": referral.referral_id, "score": 5,
         "topics": ["adviser", "premises"], "given_on": days_ago(1).isoformat(), "provider_id": "partner-whole",
     }

@@ -3,10 +3,12 @@ answered and resolved; the claimant's feedback. Who may do what is in `rules.com
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response, status
 
+from scx_case_tracking.models.complaints import Complaint
 from scx_case_tracking.repository.complaints import ComplaintFilter
 from scx_case_tracking.rules.complaints import ComplaintLevel, ComplaintStatus
 from scx_case_tracking.schemas.complaints import (
@@ -44,10 +46,8 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 router = service_router(tags=["complaints and feedback"])
 
 
-def complaint_out(complaint: Any) -> ComplaintOut:
-    return ComplaintOut.model_validate(
-        {**_fields(complaint), "held_by": complaints.held_by(complaint)}
-    )
+def complaint_out(complaint: Complaint) -> ComplaintOut:
+    return ComplaintOut.model_validate({**asdict(complaint), "held_by": complaints.held_by(complaint)})
 
 
 def detail_out(view: ComplaintView) -> ComplaintDetailOut:
@@ -55,10 +55,6 @@ def detail_out(view: ComplaintView) -> ComplaintDetailOut:
         **complaint_out(view.complaint).model_dump(),
         steps=[ComplaintStepOut.model_validate(s, from_attributes=True) for s in view.steps],
     )
-
-
-def _fields(record: Any) -> dict[str, Any]:
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def _json(body: ComplaintDetailOut | FeedbackOut) -> Response:
@@ -82,6 +78,8 @@ async def raise_complaint(
         out = detail_out(view).model_dump(mode="json")
         return idempotency.Answer(status.HTTP_201_CREATED, out, headers={"Location": _complaint_location(out)})
 
+    # The permission checks are in the use case: a replay (keys are per organisation) only ever goes to the
+    # organisation that raised the complaint, which stays one of its parties (its provider or its JCP district).
     return await idempotency.once(
         uow, principal, request, idempotency_key, body, perform, location=_complaint_location
     )
