@@ -96,7 +96,8 @@ async def test_a_missed_wfi_rebooked_keeps_its_status_and_number(stack: Stack) -
 async def test_a_booking_is_dated_between_the_start_and_today_and_scheduled_not_before_it(stack: Stack) -> None:
     case_id = (await stack.open_case(referral_date=days_ago(10), started_on=days_ago(5))).referral_id
     async with stack.service.writes_nothing():
-        future = await book(stack, case_id, booked_on=(today() + timedelta(days=1)).isoformat(), scheduled_at=tomorrow())
+        future = await book(stack, case_id, booked_on=(today() + timedelta(days=1)).isoformat(),
+                            scheduled_at=tomorrow())
         before_start = await book(stack, case_id, booked_on=days_ago(6).isoformat(), scheduled_at=moment(days_ago(6)))
         before_booking = await book(stack, case_id, booked_on=days_ago(3).isoformat(), scheduled_at=moment(days_ago(4)))
     assert slug(problem(future, 422, field="body.booked_on")) == "date-in-future"

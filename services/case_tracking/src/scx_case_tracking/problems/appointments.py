@@ -6,7 +6,7 @@ package's `__init__`).
 | `appointment-settled` | 409 | attending, missing, cancelling or rebooking an appointment already settled that way |
 | `already-rebooked` | 409 | rebooking an appointment that was rebooked already |
 | `appointment-not-due` | 422 | marking attended or missed an appointment whose time has not come |
-| `cancelled-after-appointment` | 422 | a cancellation dated after the day of the appointment (it was missed or attended) |
+| `cancelled-after-appointment` | 422 | a cancellation dated after the appointment's day (it was missed or attended) |
 | `not-a-mandatory-claimant` | 422 | a mandatory appointment booked for a voluntary claimant |
 | `too-many-wfis` | 409 | a WFI beyond the 99th of a case |
 | `notice-decided` | 409 | deciding a fail-to-attend notice that JCP has decided already |

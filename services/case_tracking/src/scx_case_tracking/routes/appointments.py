@@ -125,9 +125,10 @@ async def attend_appointment(
 
 @router.post(ONE_APPOINTMENT + "/fail-to-attend", response_model=AppointmentOut, responses=ACTING, tags=TAGS)
 async def fail_to_attend_appointment(
-    case_id: str, appointment_id: str, principal: CurrentPrincipal, uow: UoW, body: MissAppointment | None = None,
+    case_id: str, appointment_id: str, body: MissAppointment, principal: CurrentPrincipal, uow: UoW
 ) -> Response:
-    """The claimant did not come. A missed mandatory appointment raises a notice to the referring JCP district."""
+    """The claimant did not come (the body is `{}`). A missed mandatory appointment raises a notice to the referring
+    JCP district."""
     missed = await appointments.fail_to_attend(uow, principal, case_id=case_id, appointment_id=appointment_id)
     return _json(appointment_out(missed))
 

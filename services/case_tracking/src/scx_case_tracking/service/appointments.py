@@ -37,6 +37,7 @@ from scx_servicekit.auth import forbidden
 from scx_servicekit.paging import PageRequest
 from scx_servicekit.problems import not_found
 
+
 def not_in_future(field: str, value: date) -> None:
     if value > today():
         raise problems.date_in_future(field, value)
