@@ -135,3 +135,29 @@ async def test_only_the_deliverer_records_and_an_auditor_changes_nothing(stack: 
                                           json={"decision": "no_action"}, headers=AUDITOR)
     assert slug(problem(decided, 403)) == "forbidden"
     assert (await act(stack, pending, "cancel", MIND, cancel)).status_code == 200
+
+
+async def test_a_former_deliverer_sees_its_bookings_as_it_recorded_them(stack: Stack) -> None:
+    referral = await stack.open_case(partner="partner-whole")
+    case_id = referral.referral_id
+    handed_over = await booked(stack, case_id, WHOLE)
+    rebooked_later = await done(stack, await booked(stack, case_id, WHOLE), "fail-to-attend", WHOLE)
+    await stack.allocate(referral, "partner-mind")
+    await done(stack, handed_over, "attend", MIND, minutes=20)
+    await done(stack, rebooked_later, "rebook", MIND, scheduled_at=tomorrow(), requested_by="provider")
+
+    seen = {a["appointment_id"]: a for a in (await listing(stack, case_id, WHOLE))["items"]}
+    assert seen[handed_over["appointment_id"]]["status"] == "booked"
+    assert seen[handed_over["appointment_id"]]["attended_on"] is None
+    assert seen[rebooked_later["appointment_id"]]["status"] == "failed_to_attend"
+    assert seen[rebooked_later["appointment_id"]]["rebooked_by"] is None
+    summary = (await listing(stack, case_id, WHOLE))["summary"]
+    assert (summary["attended"], summary["booked"], summary["missed"]) == (0, 1, 1)
+    booked_ids = {a["appointment_id"] for a in (await listing(stack, case_id, WHOLE, status="booked"))["items"]}
+    assert booked_ids == {handed_over["appointment_id"]}
+    assert (await listing(stack, case_id, WHOLE, status="attended"))["items"] == []
+    one = (await stack.client.get(path(case_id, handed_over["appointment_id"]), headers=WHOLE)).json()
+    assert one["status"] == "booked" and one["minutes"] is None
+    # the deliverer now, and the prime, see what happened
+    assert (await listing(stack, case_id, MIND, status="attended"))["items"][0]["minutes"] == 20
+    assert (await listing(stack, case_id, PRIME))["summary"]["attended"] == 1

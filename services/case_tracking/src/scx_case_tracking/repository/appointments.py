@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, not_, or_, select
 
 from scx_case_tracking.models.appointments import Appointment, FtaNotice, appointments, fta_notices
 from scx_case_tracking.models.cases import cases
@@ -50,18 +50,41 @@ class AppointmentFilter:
     recorded_by: str | None = None  # a former deliverer's own rows
 
 
+def _status_is(status: str, recorded_by: str | None) -> ColumnElement[bool]:
+    """The status as the reader sees it: to a former deliverer (`recorded_by`), what another organisation settled
+    after the case passed on is still booked."""
+    c = appointments.c
+    if recorded_by is None:
+        return c.status == status
+    by_another = and_(c.settled_by.is_not(None), c.settled_by != recorded_by)
+    if status == "booked":
+        return or_(c.status == status, by_another)
+    return and_(c.status == status, not_(by_another))
+
+
 async def appointments_of(
     uow: UnitOfWork, case_id: str, where: AppointmentFilter, *, after: str | None, limit: int
 ) -> list[Appointment]:
     """The case's appointments in the order they were booked (ids are UUIDv7)."""
     c = appointments.c
     query = select(appointments).where(c.case_id == case_id).order_by(c.appointment_id).limit(limit)
-    for column, value in ((c.kind, where.kind), (c.status, where.status), (c.recorded_by, where.recorded_by)):
+    for column, value in ((c.kind, where.kind), (c.recorded_by, where.recorded_by)):
         if value is not None:
             query = query.where(column == value)
+    if where.status is not None:
+        query = query.where(_status_is(where.status, where.recorded_by))
     if after is not None:
         query = query.where(c.appointment_id > after)
     return await fetch_all(uow, Appointment, query)
+
+
+async def recorders_of(uow: UnitOfWork, appointment_ids: list[str]) -> dict[str, str]:
+    """Who recorded each of these appointments."""
+    if not appointment_ids:
+        return {}
+    c = appointments.c
+    query = select(c.appointment_id, c.recorded_by).where(c.appointment_id.in_(appointment_ids))
+    return {str(a): str(by) for a, by in (await execute(uow, query)).all()}
 
 
 async def wfi_counts(uow: UnitOfWork, case_id: str, *, recorded_by: str | None) -> dict[str, int]:

@@ -5,6 +5,7 @@ district, which decides it (`service.fail_to_attend`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -281,22 +282,53 @@ async def _readable_case(uow: UnitOfWork, principal: Principal, case_id: str) ->
     return readable.case, readable.scope.recorded_by
 
 
+def as_recorded_by(appointment: Appointment, organisation_id: str, recorders: dict[str, str]) -> Appointment:
+    """The appointment as a former deliverer recorded it: what another organisation did to it after the case passed
+    on (settled it, rebooked it) is not shown."""
+    if appointment.settled_by is not None and appointment.settled_by != organisation_id:
+        appointment = replace(
+            appointment, status=rules.BOOKED, rebooked_by=None, attended_on=None, minutes=None, missed_on=None,
+            notice_id=None, cancelled_by=None, cancellation_reason=None, cancellation_note=None, cancelled_on=None,
+            settled_by=None, settled_at=None,
+        )
+    if appointment.rebooked_by is not None and recorders.get(appointment.rebooked_by) != organisation_id:
+        appointment = replace(appointment, rebooked_by=None)
+    return appointment
+
+
+async def _as_recorded(uow: UnitOfWork, found: list[Appointment], recorded_by: str | None) -> list[Appointment]:
+    if recorded_by is None:
+        return found
+    recorders = await repository.recorders_of(uow, [a.rebooked_by for a in found if a.rebooked_by])
+    return [as_recorded_by(a, recorded_by, recorders) for a in found]
+
+
+async def _summary(uow: UnitOfWork, case: Case, recorded_by: str | None) -> WfiSummary:
+    owed = rules.wfis_owed(case.mandatory)
+    if recorded_by is None:
+        counts = await repository.wfi_counts(uow, case.case_id, recorded_by=None)
+        highest = await repository.highest_wfi_number(uow, case.case_id)
+    else:  # a former deliverer: its own WFIs, as it recorded them
+        where = AppointmentFilter(kind="wfi", recorded_by=recorded_by)
+        own = await _as_recorded(uow, await repository.appointments_of(
+            uow, case.case_id, where, after=None, limit=rules.MAX_WFI_NUMBER * 10), recorded_by)
+        counts = Counter(a.status for a in own)
+        highest = max((a.wfi_number or 0 for a in own), default=None)
+    return WfiSummary(
+        owed=owed, attended=counts.get(rules.ATTENDED, 0), booked=counts.get(rules.BOOKED, 0),
+        missed=counts.get(rules.FAILED_TO_ATTEND, 0), next_number=rules.next_wfi_number([highest]),
+    )
+
+
 async def list_appointments(
     uow: UnitOfWork, principal: Principal, *, case_id: str, kind: str | None, status: str | None, page: PageRequest
 ) -> AppointmentList:
-    """The case's appointments in booking order, with its WFI summary; a former deliverer sees those it booked,
-    and a summary of them."""
+    """The case's appointments in booking order, with its WFI summary; a former deliverer sees those it booked, as
+    it recorded them, and a summary of them."""
     case, recorded_by = await _readable_case(uow, principal, case_id)
-    counts = await repository.wfi_counts(uow, case.case_id, recorded_by=recorded_by)
-    highest = await repository.highest_wfi_number(uow, case.case_id)
-    summary = WfiSummary(
-        owed=rules.wfis_owed(case.mandatory), attended=counts.get(rules.ATTENDED, 0),
-        booked=counts.get(rules.BOOKED, 0), missed=counts.get(rules.FAILED_TO_ATTEND, 0),
-        next_number=rules.next_wfi_number([highest]),
-    )
     where = AppointmentFilter(kind=kind, status=status, recorded_by=recorded_by)
     found = await repository.appointments_of(uow, case.case_id, where, after=page.after, limit=page.limit + 1)
-    return AppointmentList(summary, found)
+    return AppointmentList(await _summary(uow, case, recorded_by), await _as_recorded(uow, found, recorded_by))
 
 
 async def get_appointment(uow: UnitOfWork, principal: Principal, *, case_id: str, appointment_id: str) -> Appointment:
@@ -307,5 +339,4 @@ async def get_appointment(uow: UnitOfWork, principal: Principal, *, case_id: str
         or (recorded_by is not None and appointment.recorded_by != recorded_by)
     ):
         raise not_found("Appointment", appointment_id)
-    return appointment
-
+    return (await _as_recorded(uow, [appointment], recorded_by))[0]
