@@ -190,15 +190,17 @@ class AppointmentCancelled(EventData):
 
 @event("case.failed_to_attend", 1)
 class CaseFailedToAttend(EventData):
-    """The claimant missed a mandatory appointment; a notice went to the referring JCP district (`referrer_id`)."""
+    """The claimant missed an appointment. A missed mandatory one raises a notice to the referring JCP district
+    (`referrer_id`), notified that day; a missed voluntary one raises none (`notice_id` and `notified_on` null)."""
 
     case_id: RecordId
     appointment_id: RecordId
-    notice_id: RecordId
+    notice_id: RecordId | None = Field(default=None, description="the fail-to-attend notice, when one was raised")
     kind: AppointmentKind
+    mandatory: StrictBool = True
     referrer_id: OrganisationId
     missed_on: IsoDate
-    notified_on: IsoDate
+    notified_on: IsoDate | None = None
     delivering_organisation_id: OrganisationId
 
 
