@@ -1,7 +1,7 @@
 """appointments and fail-to-attend notices
 
 Revision ID: 4486325fe8d6
-Revises: f4b12dae35d9
+Revises: dd5c9d58d60c
 Create Date: 2026-12-01 14:04:35.883455
 
 """
@@ -15,7 +15,7 @@ import scx_persistence.types
 
 # revision identifiers, used by Alembic.
 revision: str = '4486325fe8d6'
-down_revision: Union[str, Sequence[str], None] = 'f4b12dae35d9'
+down_revision: Union[str, Sequence[str], None] = 'dd5c9d58d60c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
