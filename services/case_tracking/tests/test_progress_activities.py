@@ -94,6 +94,16 @@ async def test_activity_dates_at_their_boundaries(stack: Stack) -> None:
     assert (await stack.client.post(path, json=activity(days_ago(7)), headers=WHOLE)).status_code == 201
 
 
+async def test_the_prime_allocating_in_house_records_back_to_the_start(stack: Stack) -> None:
+    referral = await stack.open_case(started_on=days_ago(10))
+    await stack.allocate(referral, None, on=days_ago(5))
+    path = f"/cases/{referral.referral_id}/activities"
+    assert (await stack.client.post(path, json=activity(days_ago(10)), headers=PRIME)).status_code == 201
+    async with stack.service.writes_nothing():
+        early = await stack.client.post(path, json=activity(days_ago(11)), headers=PRIME)
+    assert "the start" in problem(early, 422, field="body.delivered_on")["detail"]
+
+
 async def test_a_specialist_partner_delivers_a_service_under_its_subcontract(stack: Stack) -> None:
     referral = await stack.open_case(partner="partner-whole")
     path = f"/cases/{referral.referral_id}/activities"
@@ -183,3 +193,21 @@ def test_the_rule_picks_the_live_specialist_subcontract_offering_the_service() -
     assert isinstance(after_end, Refusal) and after_end.slug == "subcontract-not-live"
     sla = specialist_delivery("partner-skills", [known("sla")], on=today(), service="bsl", subcontract_id=None)
     assert isinstance(sla, Refusal) and sla.slug == "not-specialist"
+
+
+async def test_a_retry_with_the_same_idempotency_key_counts_the_minutes_once(stack: Stack) -> None:
+    referral = await stack.open_case()
+    path = f"/cases/{referral.referral_id}/activities"
+    key = {"Idempotency-Key": "activity-retry-1"}
+    first = await stack.client.post(path, json=activity(minutes=50), headers={**PRIME, **key})
+    assert first.status_code == 201, first.text
+    async with stack.service.writes_nothing():
+        retry = await stack.client.post(path, json=activity(minutes=50), headers={**PRIME, **key})
+        other = await stack.client.post(path, json=activity(minutes=51), headers={**PRIME, **key})
+        auditor = await stack.client.post(path, json=activity(minutes=50), headers={**DWP, **key})
+    assert retry.status_code == 201 and retry.json() == first.json()
+    assert retry.headers["idempotent-replay"] == "true"
+    assert slug(problem(other, 422, field="header.Idempotency-Key")) == "idempotency-key-reused"
+    problem(auditor, 403)
+    assert (await stack.case(referral))["contact_minutes"] == 50
+    assert len(await stack.service.events("case.activity_delivered")) == 1

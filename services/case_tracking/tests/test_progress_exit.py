@@ -72,7 +72,7 @@ async def test_exit_dates_at_their_boundaries(stack: Stack) -> None:
     assert slug(problem(future, 422, field="body.exited_on")) == "date-in-future"
     assert slug(problem(before_start, 422, field="body.exited_on")) == "date-too-early"
     body = problem(before_contact, 422, field="body.exited_on")
-    assert slug(body) == "date-too-early" and "last activity" in body["detail"]
+    assert slug(body) == "date-too-early" and "last contact" in body["detail"]
     assert days_ago(6).isoformat() in body["detail"] and days_ago(7).isoformat() in body["detail"]
     assert (await stack.client.post(path, json=exit_body(days_ago(6)), headers=PRIME)).status_code == 201
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Response, status
+from fastapi import Depends, Request, Response, status
+from pydantic import BaseModel
 
+from scx_case_tracking import access
 from scx_case_tracking.models.progress import ActionPlan
 from scx_case_tracking.schemas.progress import (
     ActionPlanOut,
@@ -19,8 +22,11 @@ from scx_case_tracking.schemas.progress import (
     RecordActivity,
 )
 from scx_case_tracking.service import progress
+from scx_persistence import UnitOfWork
+from scx_servicekit import Principal, idempotency
 from scx_servicekit.app import UoW
-from scx_servicekit.auth import CurrentPrincipal
+from scx_servicekit.auth import CurrentPrincipal, forbidden
+from scx_servicekit.idempotency import IdempotencyKey
 from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
@@ -28,6 +34,7 @@ from scx_servicekit.routing import service_router
 PROBLEMS = problems({404: "no such case that the caller can see"})
 LISTING = problems({400: "the cursor is not one this service issued"})
 ACTING = problems({
+    400: "the Idempotency-Key is not 1-200 printable characters",
     409: "the case is exited or closed",
     422: "a field is wrong, a date is in the future or before what it follows, or the delivery is refused (the "
          "problem says why)",
@@ -36,17 +43,35 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 router = service_router(prefix="/cases/{case_id}", tags=["progress"], responses=PROBLEMS)
 
 
-def _created(body: ClassificationOut | ActionPlanOut | ActivityOut | ExitOut) -> Response:
-    return Response(body.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json")
+async def _once(
+    uow: UnitOfWork, principal: Principal, request: Request, key: str | None, body: BaseModel,
+    perform: Callable[[], Awaitable[BaseModel]],
+) -> Response:
+    """Record once per `Idempotency-Key`: a retry gets the first answer back, and nothing is recorded twice (an
+    activity's minutes counted twice would misstate the contact time)."""
+    if key is not None and not access.is_provider_staff(principal):  # before a replay can show anything
+        raise forbidden("Only advisers and managers of the organisation delivering a case record on it.")
+
+    async def answer() -> idempotency.Answer:
+        return idempotency.Answer(status.HTTP_201_CREATED, (await perform()).model_dump(mode="json"))
+
+    return await idempotency.once(uow, principal, request, key, body, answer)
 
 
 @router.post("/classifications", status_code=status.HTTP_201_CREATED, response_model=ClassificationOut,
              responses=ACTING)
-async def classify_case(case_id: str, body: ClassifyCase, principal: CurrentPrincipal, uow: UoW) -> Response:
+async def classify_case(
+    case_id: str, body: ClassifyCase, principal: CurrentPrincipal, uow: UoW, request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Classify the claimant's job-readiness (green, amber or red, with an optional score and a reason code); it
     becomes the case's current traffic light. The history is kept whole."""
-    classification = await progress.classify_case(uow, principal, case_id=case_id, command=body)
-    return _created(ClassificationOut.model_validate(classification, from_attributes=True))
+
+    async def classify() -> ClassificationOut:
+        classification = await progress.classify_case(uow, principal, case_id=case_id, command=body)
+        return ClassificationOut.model_validate(classification, from_attributes=True)
+
+    return await _once(uow, principal, request, idempotency_key, body, classify)
 
 
 @router.get("/classifications", responses=LISTING)
@@ -71,10 +96,17 @@ def _plan_out(plan: ActionPlan) -> ActionPlanOut:
 
 
 @router.post("/action-plans", status_code=status.HTTP_201_CREATED, response_model=ActionPlanOut, responses=ACTING)
-async def agree_action_plan(case_id: str, body: AgreeActionPlan, principal: CurrentPrincipal, uow: UoW) -> Response:
+async def agree_action_plan(
+    case_id: str, body: AgreeActionPlan, principal: CurrentPrincipal, uow: UoW, request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Record the action plan agreed with the claimant (coded goals); it supersedes the current one. The first plan
     agreed meets, with the needs assessment, the assessment clock."""
-    return _created(_plan_out(await progress.agree_action_plan(uow, principal, case_id=case_id, command=body)))
+
+    async def agree() -> ActionPlanOut:
+        return _plan_out(await progress.agree_action_plan(uow, principal, case_id=case_id, command=body))
+
+    return await _once(uow, principal, request, idempotency_key, body, agree)
 
 
 @router.get("/action-plans", responses=LISTING)
@@ -86,11 +118,18 @@ async def action_plans(case_id: str, principal: CurrentPrincipal, uow: UoW, pagi
 
 
 @router.post("/activities", status_code=status.HTTP_201_CREATED, response_model=ActivityOut, responses=ACTING)
-async def record_activity(case_id: str, body: RecordActivity, principal: CurrentPrincipal, uow: UoW) -> Response:
+async def record_activity(
+    case_id: str, body: RecordActivity, principal: CurrentPrincipal, uow: UoW, request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """Record an activity from the catalogue with its minutes of contact, delivered by the organisation delivering
     the case or by a specialist partner of its prime (under a live specialist subcontract offering the service)."""
-    activity = await progress.record_activity(uow, principal, case_id=case_id, command=body)
-    return _created(ActivityOut.model_validate(activity, from_attributes=True))
+
+    async def deliver() -> ActivityOut:
+        activity = await progress.record_activity(uow, principal, case_id=case_id, command=body)
+        return ActivityOut.model_validate(activity, from_attributes=True)
+
+    return await _once(uow, principal, request, idempotency_key, body, deliver)
 
 
 @router.get("/activities", responses=LISTING)
@@ -108,11 +147,18 @@ async def activities(case_id: str, principal: CurrentPrincipal, uow: UoW, paging
 
 
 @router.post("/exit", status_code=status.HTTP_201_CREATED, response_model=ExitOut, responses=ACTING)
-async def exit_case(case_id: str, body: ExitCase, principal: CurrentPrincipal, uow: UoW) -> Response:
+async def exit_case(
+    case_id: str, body: ExitCase, principal: CurrentPrincipal, uow: UoW, request: Request,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
     """The claimant leaves the programme: completion, or an early exit with a reason code. Nothing more is recorded
     on the case after it but the weeks of a job already started."""
-    exit_ = await progress.exit_case(uow, principal, case_id=case_id, command=body)
-    return _created(ExitOut.model_validate(exit_, from_attributes=True))
+
+    async def exit_() -> ExitOut:
+        return ExitOut.model_validate(await progress.exit_case(uow, principal, case_id=case_id, command=body),
+                                      from_attributes=True)
+
+    return await _once(uow, principal, request, idempotency_key, body, exit_)
 
 
 @router.get("/exit", response_model=ExitOut)

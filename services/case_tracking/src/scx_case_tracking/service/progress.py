@@ -34,10 +34,16 @@ from scx_servicekit.problems import not_found
 
 
 async def _earliest(uow: UnitOfWork, case: Case) -> tuple[date, str]:
-    """The earliest date the deliverer can record something on: the start, or the day the case passed to it."""
-    spell = (await case_repository.deliveries_of(uow, case.case_id))[-1]
-    if spell.from_on > case.started_on:
-        return spell.from_on, f"the day the case passed to {spell.organisation_id}"
+    """The earliest date the deliverer can record something on: the start, or the day the case passed to it (an
+    in-house allocation by the prime that held the case from the start passes it nowhere)."""
+    spells = await case_repository.deliveries_of(uow, case.case_id)
+    deliverer, from_on = spells[-1].organisation_id, spells[-1].from_on
+    for spell in reversed(spells[:-1]):
+        if spell.organisation_id != deliverer:
+            break
+        from_on = spell.from_on
+    if from_on > case.started_on:
+        return from_on, f"the day the case passed to {deliverer}"
     return case.started_on, "the start"
 
 
@@ -220,7 +226,7 @@ async def exit_case(uow: UnitOfWork, principal: Principal, *, case_id: str, comm
     await _check_date(uow, case, "exited_on", command.exited_on)
     plan = await repository.current_action_plan(uow, case.case_id)
     recorded = [
-        (case.last_contact_on, "the last activity"),
+        (case.last_contact_on, "the last contact"),
         (case.classified_on, "the current classification"),
         (plan.agreed_on if plan else None, "the current action plan"),
         (case.needs_assessed_on, "the needs assessment"),
