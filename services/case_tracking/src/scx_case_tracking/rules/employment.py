@@ -50,11 +50,6 @@ def first_week_of(started_on: date) -> date:
     return week_commencing(started_on)
 
 
-def within_job(week: date, started_on: date, ended_on: date | None) -> bool:
-    """Whether the week commencing `week` is one of the job's weeks (from its start's week to its end's)."""
-    return week >= first_week_of(started_on) and (ended_on is None or week <= ended_on)
-
-
 def to_hundredths(hours: Decimal) -> int:
     """Hours as whole hundredths; more precision than that is refused before it gets here."""
     hundredths = hours / HUNDREDTH
