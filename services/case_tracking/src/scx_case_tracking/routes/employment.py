@@ -129,7 +129,7 @@ async def report_week(
     week of the job (from the week of its start to the week of its end). Reporting a week again corrects it: a
     new revision, the earlier ones kept; the same report again changes nothing. After the case's exit, the weeks
     of a job started on or before the exit may still be reported."""
-    view, _ = await employment.report_week(
+    view = await employment.report_week(
         uow, principal, case_id=case_id, job_id=job_id, week=week_commencing, command=body
     )
     return _json(week_out(view))

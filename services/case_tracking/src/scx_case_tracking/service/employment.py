@@ -117,8 +117,8 @@ async def _week_view(uow: UnitOfWork, job_id: str, week: date) -> WeekView:
 
 async def report_week(
     uow: UnitOfWork, principal: Principal, *, case_id: str, job_id: str, week: date, command: ReportWeek
-) -> tuple[WeekView, bool]:
-    """The hours of one ended week of a job, with their evidence; whether a new revision was recorded.
+) -> WeekView:
+    """The hours of one ended week of a job, with their evidence.
 
     A report of a week already reported is a correction: a new revision, the earlier ones kept. The same report
     again (a retried PUT) records nothing."""
@@ -131,7 +131,7 @@ async def report_week(
     hundredths = rules.to_hundredths(command.hours)
     previous = await repository.latest_report(uow, job.job_id, week)
     if previous is not None and _same_report(previous, hundredths, command):
-        return await _week_view(uow, job.job_id, week), False
+        return await _week_view(uow, job.job_id, week)
     revision = previous.revision + 1 if previous is not None else 1
     if revision > rules.MAX_REVISIONS:
         raise employment_problems.too_many_revisions(week, rules.MAX_REVISIONS)
@@ -146,7 +146,7 @@ async def report_week(
         earnings_pence=command.earnings_pence, evidence_kind=command.evidence_kind,
         evidence_obtained_on=command.evidence_obtained_on, revision=revision,
     ), occurred_on=week)
-    return await _week_view(uow, job.job_id, week), True
+    return await _week_view(uow, job.job_id, week)
 
 
 async def end_job(uow: UnitOfWork, principal: Principal, *, case_id: str, job_id: str, command: EndJob) -> JobView:
