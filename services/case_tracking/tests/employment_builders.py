@@ -9,9 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import update
 
-from scx_case_tracking.models.cases import cases
 from scx_case_tracking.rules.employment import week_commencing
 from scx_testing.journeys import Referral
 
@@ -92,12 +90,12 @@ async def end_job(
 
 
 async def exited(stack: Stack, referral: Referral, exited_on: date) -> None:
-    """Mark the case exited as the exit (another area's use case) leaves it: status and date on the case's row."""
-    async with stack.service.engine.begin() as connection:
-        await connection.execute(
-            update(cases).where(cases.c.case_id == referral.referral_id)
-            .values(status="exited", exited_on=exited_on, exit_kind="completion")
-        )
+    """The claimant completes the programme on `exited_on` (the progress area's exit)."""
+    response = await stack.client.post(
+        f"/cases/{referral.referral_id}/exit", json={"kind": "completion", "exited_on": exited_on.isoformat()},
+        headers=PRIME,
+    )
+    assert response.status_code in (200, 201), response.text
 
 
 async def job(stack: Stack, referral: Referral, job_id: str, headers: dict[str, str] = PRIME) -> dict[str, Any]:

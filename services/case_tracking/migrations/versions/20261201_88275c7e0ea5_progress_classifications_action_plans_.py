@@ -1,7 +1,7 @@
 """progress: classifications, action plans, activities and exits
 
 Revision ID: 88275c7e0ea5
-Revises: f4b12dae35d9
+Revises: 4486325fe8d6
 Create Date: 2026-12-01 14:04:32.123447
 
 """
@@ -15,7 +15,7 @@ import scx_persistence.types
 
 # revision identifiers, used by Alembic.
 revision: str = '88275c7e0ea5'
-down_revision: Union[str, Sequence[str], None] = 'f4b12dae35d9'
+down_revision: Union[str, Sequence[str], None] = '4486325fe8d6'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

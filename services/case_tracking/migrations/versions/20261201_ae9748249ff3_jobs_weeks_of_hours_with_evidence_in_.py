@@ -1,7 +1,7 @@
 """jobs, weeks of hours with evidence, in-work support
 
 Revision ID: ae9748249ff3
-Revises: f4b12dae35d9
+Revises: 88275c7e0ea5
 Create Date: 2026-12-01 14:04:02.861079
 
 """
@@ -15,7 +15,7 @@ import scx_persistence.types
 
 # revision identifiers, used by Alembic.
 revision: str = 'ae9748249ff3'
-down_revision: Union[str, Sequence[str], None] = 'f4b12dae35d9'
+down_revision: Union[str, Sequence[str], None] = '88275c7e0ea5'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
