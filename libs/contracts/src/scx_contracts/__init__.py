@@ -2,6 +2,7 @@
 
 # Importing the producer modules registers their events.
 from scx_contracts import case_tracking as case_tracking
+from scx_contracts import claims as claims
 from scx_contracts import referral as referral
 from scx_contracts import subcontracts as subcontracts
 from scx_contracts.envelope import Actor, Envelope, new_event_id, subject_for

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from scx_contracts import REGISTRY, Actor, Envelope
+from scx_testing.examples_claims import CLAIMS_EXAMPLES
 from scx_testing.examples_journey import JOURNEY_EXAMPLES
 
 EXAMPLE_ACTOR = Actor(organisation_id="prime-1", organisation_kind="prime", role="manager", user="prime-1-user")
@@ -122,6 +123,7 @@ EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
         "withdrawn_on": "2025-07-01",
     },
     **JOURNEY_EXAMPLES,
+    **CLAIMS_EXAMPLES,
 }
 
 
