@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from scx_ledger.checkpoint import Checkpoint, CheckpointError
 from scx_ledger.export import ExportFormatError, Header, Reader
@@ -117,7 +118,7 @@ def _checkpoints(notes: list[str], verifier: Verifier, origin: str, report: Repo
 
 
 def _consistency(checkpoints: list[Checkpoint], proofs: dict[tuple[int, int], list[bytes]], report: Report) -> None:
-    for old, new in zip(checkpoints, checkpoints[1:], strict=False):
+    for old, new in pairwise(checkpoints):
         proof = proofs.get((old.size, new.size))
         if proof is None:
             report.fail(f"no consistency proof from checkpoint {old.size} to {new.size}", checkpoint=new.size)
