@@ -47,7 +47,8 @@ def test_inclusion_vectors(vector: dict) -> None:
     leaf, root = merkle.leaf_hash(LEAVES[index]), ROOTS[size - 1]
     merkle.verify_inclusion(index, size, leaf, proof, root)
     wrong = [
-        (index + 1, size, leaf, proof, root), (index ^ 2, size, leaf, proof, root), (index, size * 2, leaf, proof, root),
+        (index + 1, size, leaf, proof, root), (index ^ 2, size, leaf, proof, root),
+        (index, size * 2, leaf, proof, root),
         (index, size, b"WrongLeaf".ljust(32, b"_"), proof, root), (index, size, leaf, proof, merkle.EMPTY_ROOT),
         (index, size, leaf, proof, SOME_HASH), (index, size, leaf, [*proof, root], root),
         (index, size, leaf, [root, *proof], root),

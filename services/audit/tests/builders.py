@@ -13,7 +13,7 @@ NINO = "JT123456A"
 CLAIMANT = claimant_ref(NINO, REF_KEY)
 JCP = Actor(organisation_id="jcp-tyne", organisation_kind="jcp", role="referrer", user="jo")
 PRIME = Actor(organisation_id="prime-north", organisation_kind="prime", role="manager", user="pat")
-T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+T0 = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
 
 
 def journey(referral_id: str, claimant: str = CLAIMANT, *, start: datetime = T0) -> list[Envelope]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from scx_ledger.checkpoint import Checkpoint
 from scx_ledger.export import Entry, Header, write_header
@@ -14,7 +15,8 @@ from scx_ledger.tree import MemoryTree
 
 @dataclass
 class Ledger:
-    """Leaves with their stream sequences, the whole tree, and checkpoints signed every `every` leaves and at the end."""
+    """Leaves with their stream sequences, the whole tree, and checkpoints signed every `every` leaves and at the
+    end."""
 
     origin: str
     leaves: list[bytes]
@@ -36,7 +38,7 @@ class Ledger:
             origin=self.origin,
             kind=kind,
             checkpoints=[note for _, note in self.checkpoints],
-            consistency={(a, b): self.tree.consistency_proof(a, b) for a, b in zip(sizes, sizes[1:], strict=False)},
+            consistency={(a, b): self.tree.consistency_proof(a, b) for a, b in pairwise(sizes)},
             prefix_start=start,
             prefix=self.tree.nodes(perfect_subtrees(0, start)) if kind == "range" else [],
         )

@@ -71,7 +71,7 @@ def verify_export(
     verifier: Verifier,
     *,
     known: Checkpoint | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """`known` is a checkpoint the caller already trusts (an earlier one, say): the export must reach it and agree."""
     report = Report()
@@ -158,7 +158,7 @@ def _whole_range(
     checkpoints: list[Checkpoint],
     known: Checkpoint | None,
     report: Report,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     start = header.prefix_start if header.kind == "range" else 0
     try:
@@ -208,14 +208,14 @@ def _whole_range(
                     continue
                 passed = tree.size
             if progress is not None and count % PROGRESS_EVERY == 0:
-                progress(count)
+                progress(count, checkpoints[-1].size - start)
     except ExportFormatError as exc:
         report.entries = count
         report.fail(f"entry {tree.size} is malformed: {exc}", entry=tree.size)
         raise _Stop from None
     report.entries = count
     if progress is not None:
-        progress(count)
+        progress(count, checkpoints[-1].size - start)
     if pending is not None:
         _compare(tree, pending, passed, named, report)
     if named is not None:
@@ -251,7 +251,7 @@ def _compare(
 
 
 def _entries_with_proofs(
-    reader: Reader, checkpoints: list[Checkpoint], report: Report, progress: Callable[[int], None] | None
+    reader: Reader, checkpoints: list[Checkpoint], report: Report, progress: Callable[[int, int], None] | None
 ) -> None:
     roots = {c.size: c.root for c in checkpoints}
     previous = -1
@@ -279,7 +279,7 @@ def _entries_with_proofs(
                 raise _Stop
             count += 1
             if progress is not None and count % PROGRESS_EVERY == 0:
-                progress(count)
+                progress(count, 0)
     except ExportFormatError as exc:
         report.entries = count
         report.fail(f"the entry after {previous} is malformed: {exc}", entry=previous + 1)
