@@ -8,6 +8,7 @@
 \getenv subcontracts_password SUBCONTRACTS_DB_PASSWORD
 \getenv referral_password REFERRAL_DB_PASSWORD
 \getenv case_tracking_password CASE_TRACKING_DB_PASSWORD
+\getenv audit_password AUDIT_DB_PASSWORD
 \getenv claims_password CLAIMS_DB_PASSWORD
 
 CREATE ROLE "subcontracts" LOGIN PASSWORD :'subcontracts_password';
@@ -21,6 +22,10 @@ REVOKE ALL ON DATABASE "referral" FROM PUBLIC;
 CREATE ROLE "case_tracking" LOGIN PASSWORD :'case_tracking_password';
 CREATE DATABASE "case_tracking" OWNER "case_tracking";
 REVOKE ALL ON DATABASE "case_tracking" FROM PUBLIC;
+
+CREATE ROLE "audit" LOGIN PASSWORD :'audit_password';
+CREATE DATABASE "audit" OWNER "audit";
+REVOKE ALL ON DATABASE "audit" FROM PUBLIC;
 
 CREATE ROLE "claims" LOGIN PASSWORD :'claims_password';
 CREATE DATABASE "claims" OWNER "claims";

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from scx_cli import dead_letters, manifest
+from scx_cli import audit, dead_letters, manifest
 
 if TYPE_CHECKING:
     from scx_cli.demo import DemoLoader
@@ -24,6 +24,7 @@ manifest_app = typer.Typer(help="services.toml, the one list of services, and th
 app.add_typer(manifest_app, name="manifest")
 
 app.add_typer(dead_letters.app, name="dead-letters")
+app.add_typer(audit.app, name="audit")
 
 DataDir = Annotated[Path, typer.Option(help="where databases, the JetStream store and logs live")]
 Ports = Annotated[

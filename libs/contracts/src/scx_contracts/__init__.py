@@ -1,6 +1,7 @@
 """Event contracts shared by every scx service: the only code one service may import of another's events."""
 
 # Importing the producer modules registers their events.
+from scx_contracts import audit as audit
 from scx_contracts import case_tracking as case_tracking
 from scx_contracts import claims as claims
 from scx_contracts import referral as referral

@@ -9,6 +9,7 @@ from scx_messaging.bus import (
 )
 from scx_messaging.consumer import DurableConsumer
 from scx_messaging.local import LocalNatsServer
+from scx_messaging.reader import StreamReader
 
 __all__ = [
     "Bus",
@@ -19,5 +20,6 @@ __all__ = [
     "Outcome",
     "Outgoing",
     "PublishFailed",
+    "StreamReader",
     "connect",
 ]

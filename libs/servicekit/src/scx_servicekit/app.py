@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -45,6 +45,15 @@ class ServiceApp(FastAPI):
         return CorrelationIdMiddleware(super().build_middleware_stack())
 
 
+class Worker(Protocol):
+    """Work a service runs beside its requests for as long as it is up (a stream reader, a timer): started with the
+    app, told to stop with it, and reported on /ready under its name while it runs."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
 @dataclass
 class ServiceRuntime:
     """What the lifespan builds once per process, exposed to routes as `request.app.state.runtime`."""
@@ -57,6 +66,12 @@ class ServiceRuntime:
     consumer: DurableConsumer | None = None
     inbox: InboxProcessor | None = None
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    workers: dict[str, Worker] = field(default_factory=dict)
+
+
+WorkerFactory = Callable[[ServiceRuntime], Worker]
+# A readiness check of the service's own: "ok", or why it is not ready (then /ready answers 503 and says so).
+ReadyCheck = Callable[[ServiceRuntime], Awaitable[str]]
 
 
 def create_service_app(
@@ -68,6 +83,8 @@ def create_service_app(
     subscriptions: Subscriptions | None = None,
     run_relay: bool = True,
     run_consumer: bool = True,
+    workers: Mapping[str, WorkerFactory] | None = None,
+    ready_checks: Mapping[str, ReadyCheck] | None = None,
 ) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -104,6 +121,10 @@ def create_service_app(
                 runtime.tasks.append(
                     asyncio.create_task(runtime.consumer.run(), name="consumer")
                 )
+        for name, make in (workers or {}).items():
+            runtime.workers[name] = make(runtime)
+            if run_consumer:
+                runtime.tasks.append(asyncio.create_task(runtime.workers[name].run(), name=name))
         app.state.runtime = runtime
         # Housekeeping, not on /ready: a service whose purge stopped still answers and applies everything.
         housekeeping = asyncio.create_task(
@@ -117,6 +138,8 @@ def create_service_app(
             relay.stop()
             if runtime.consumer:
                 runtime.consumer.stop()
+            for worker in runtime.workers.values():
+                worker.stop()
             # Let the relay mark what it published and the consumer finish its message before cancelling.
             if runtime.tasks:
                 await asyncio.wait(runtime.tasks, timeout=2.0)
@@ -144,6 +167,7 @@ def create_service_app(
         dependencies=[Depends(check_parameters)],
     )
     app.state.settings = settings
+    app.state.ready_checks = dict(ready_checks or {})
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
     install_docs(app)
@@ -201,6 +225,11 @@ def health_router() -> APIRouter:
         # A relay or consumer that has stopped means events stay unpublished or unapplied: not ready.
         for task in runtime.tasks:
             checks[task.get_name()] = "stopped" if task.done() else "ok"
+        for name, check in request.app.state.ready_checks.items():
+            try:
+                checks[name] = await check(runtime)
+            except Exception as exc:  # the database check beside it reports the cause
+                checks[name] = f"unknown: {exc.__class__.__name__}"
         dead_letters = await dead_letters_health(request)  # reported beside the checks, never a 503: see there
         if all(v == "ok" for v in checks.values()):
             return JSONResponse({"status": "ready", "checks": checks, "dead_letters": dead_letters})

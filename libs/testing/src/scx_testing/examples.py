@@ -24,6 +24,14 @@ _TERMS: dict[str, Any] = {
 }
 
 EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
+    ("audit.checkpoint_signed", 1): {
+        "origin": "scx.example/audit",
+        "tree_size": 3,
+        "root_hash": "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "checkpoint": "scx.example/audit\n3\nrra8/idLcKFPsGel5VeCZNsPqbUa9eC6FZFY8ynganc=\n\n"
+                      "\u2014 scx.example/audit oR5UPAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+                      "AAAAAAAAAAAAAAAAAAAAAAA=\n",
+    },
     ("organisation.registered", 1): {"organisation_id": "prime-1", "name": "Northern Works Ltd", "kind": "prime"},
     ("contract.awarded", 1): {
         "contract_id": "contract-1",

@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
 from typing import Any
 
 from cryptography.fernet import Fernet
 
-# HMRC's rules: two prefix letters, six digits, a suffix A-D. D, F, I, Q, U and V are never used in either
-# prefix letter, O never as the second; some pairs were never allocated, and TN marks a temporary number.
-# ASCII only: Python's \d and upper() would take other scripts' digits and letters, and give one claimant several
-# spellings, so several pseudonyms.
-_FORMAT = re.compile(r"^(?P<prefix>[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z])(?P<digits>[0-9]{6})(?P<suffix>[A-D])$")
-_UNALLOCATED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
-
-
-class InvalidNino(ValueError):
-    pass
-
-
-def normalise_nino(raw: str) -> str:
-    """Upper-case, spaces removed, validated; raises InvalidNino saying what is wrong (never echoing it)."""
-    value = re.sub(r"\s+", "", raw, flags=re.ASCII).upper() if raw.isascii() else ""
-    match = _FORMAT.match(value)
-    if match is None:
-        raise InvalidNino(
-            "a National Insurance number is two prefix letters, six digits and a suffix A-D (e.g. AB 12 34 56 C; "
-            "D, F, I, Q, U, V are never prefix letters, nor O the second)"
-        )
-    if match["prefix"] in _UNALLOCATED_PREFIXES:
-        raise InvalidNino(f"the prefix {match['prefix']} is never allocated to a person")
-    return value
-
-
-def claimant_ref(nino: str, key: bytes) -> str:
-    """A stable pseudonym: the same claimant gets the same ref in every event, and it cannot be reversed."""
-    return "clm_" + hmac.new(key, nino.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def mask(nino: str) -> str:
-    return f"{nino[:2]}******{nino[-1]}"
+# The rule and the pseudonym are shared with every service that meets an NI number (the audit's searches).
+from scx_contracts.claimant import InvalidNino as InvalidNino
+from scx_contracts.claimant import claimant_ref
+from scx_contracts.claimant import mask as mask
+from scx_contracts.claimant import normalise_nino as normalise_nino
 
 
 class NinoVault:
