@@ -1,0 +1,3 @@
+"""Tables of the flowdown area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables of the runs area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Statements of the entitlements area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Statements of the flowdown area."""
+
+from __future__ import annotations

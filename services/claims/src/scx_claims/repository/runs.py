@@ -1,0 +1,3 @@
+"""Statements of the runs area."""
+
+from __future__ import annotations

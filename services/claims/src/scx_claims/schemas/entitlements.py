@@ -1,0 +1,3 @@
+"""Shapes of the entitlements area."""
+
+from __future__ import annotations

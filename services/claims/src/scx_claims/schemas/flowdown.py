@@ -1,0 +1,3 @@
+"""Shapes of the flowdown area."""
+
+from __future__ import annotations

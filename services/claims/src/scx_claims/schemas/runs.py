@@ -1,0 +1,3 @@
+"""Shapes of the runs area."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Use cases of the entitlements area."""
+
+from __future__ import annotations
