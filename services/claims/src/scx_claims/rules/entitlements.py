@@ -50,7 +50,7 @@ WITHDRAWN = "withdrawn"
 @dataclass(frozen=True)
 class Week:
     week_commencing: date
-    hundredths: int  # hours × 100, every job's added up
+    hundredths: int  # hours x 100, every job's added up
 
 
 @dataclass(frozen=True)

@@ -43,11 +43,13 @@ BASIS_POINTS = 10_000  # 100%
 PAYMENT_GROUPS = range(1, 10)
 
 BasisPoints = Annotated[int, Strict(), Field(ge=1, le=BASIS_POINTS, description="1/100 of a per cent: 3000 is 30%")]
-Hundredths = Annotated[int, Strict(), Field(ge=1, le=16_800, description="hours a week × 100: 800 is 8 hours")]
+Hundredths = Annotated[int, Strict(), Field(ge=1, le=16_800, description="hours a week x 100: 800 is 8 hours")]
 Weeks = Annotated[int, Strict(), Field(ge=1, le=520)]
 FIGURE_PATTERN = r"^[a-z_]{3,40}(\.[1-9])?\.[a-z_]{3,40}$"
-Figure = Annotated[str, Strict(), Field(max_length=90, pattern=FIGURE_PATTERN,
-                                        description="a figure's path: groups.6.job_outcome_pence, job_outcome.weeks_in_work")]
+Figure = Annotated[str, Strict(), Field(
+    max_length=90, pattern=FIGURE_PATTERN,
+    description="a figure's path: groups.6.job_outcome_pence, job_outcome.weeks_in_work",
+)]
 
 
 class ServiceFee(RequestModel):
@@ -55,7 +57,7 @@ class ServiceFee(RequestModel):
 
 
 class JobOutcomeRule(RequestModel):
-    week_min_hundredths: Hundredths = Field(description="the hours (× 100) that make a reported week a week in work")
+    week_min_hundredths: Hundredths = Field(description="the hours (x 100) that make a reported week a week in work")
     weeks_in_work: Weeks = Field(default=1, description="the week in work that earns it, unless the group says")
     share_of_value_basis_points: BasisPoints | None = Field(
         default=None, description="priced as this share of the value ÷ the profiled job outcomes; else per group"
@@ -162,7 +164,8 @@ def _outcome_faults(body: TariffBody) -> list[tuple[str, str]]:
         where = f"groups.{body.groups.index(group)}" if group is not None else "groups"
         if priced_per_group and (group is None or group.job_outcome_pence is None):
             found.append((f"{where}.job_outcome_pence" if group else where,
-                          f"payment group {payment_group} needs job_outcome_pence (the job outcome is priced per group)"))
+                          f"payment group {payment_group} needs job_outcome_pence (the job outcome is priced per "
+                          "group)"))
         if sustainment is None:
             continue
         if group is None or not group.sustainment_pence or group.sustainment_cap_pence is None:
