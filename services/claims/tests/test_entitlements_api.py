@@ -139,6 +139,23 @@ async def test_the_work_programme_pays_the_attachment_fee_and_the_job_outcome_af
     assert response.json()["items"] == []  # the Work Programme has no service fee
 
 
+async def test_a_journey_that_arrived_before_its_contracts_award_is_assessed_when_the_award_arrives(
+    stack: Stack,
+) -> None:
+    contract_id = "contract-awarded-late"
+    started = date(date.today().year - 1, date.today().month, 1) + timedelta(days=3)
+    case = await stack.cases.open(contract_id=contract_id, prime_id="prime-north", referral_date=started,
+                                  started_on=started, payment_group=5)
+    job = await stack.cases.job_started(case, started)
+    await stack.cases.weeks(case, job, started - timedelta(days=started.weekday()), ["16"] * 13)
+    await stack.synced()
+    assert await entitlements_of(stack, case.referral_id) == []  # no contract known: nothing to price it by
+    await award_work_programme(stack, contract_id)
+    found = by_kind(await entitlements_of(stack, case.referral_id))
+    assert {k: e["amount_pence"] for k, e in found.items()} == {("attachment_fee", 1): 40_000,
+                                                                 ("job_outcome", 1): 100_000}
+
+
 @pytest.mark.parametrize("reader", ["prime", "validator", "contract manager", "auditor"])
 async def test_the_prime_and_dwp_read_a_journeys_entitlements(stack: Stack, reader: str) -> None:
     headers = {"prime": PRIME, "validator": VALIDATOR, "contract manager": CONTRACT_MANAGER, "auditor": AUDITOR}
