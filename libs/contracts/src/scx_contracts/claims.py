@@ -32,6 +32,7 @@ __all__ = [
     "SampleConcluded",
     "SampleDrawn",
     "StatementIssued",
+    "TariffVersionAdded",
     "ValidationStage",
 ]
 
@@ -212,3 +213,16 @@ class PartnerPaid(EventData):
     amount_pence: Pence
     paid_on: IsoDate
     owed_ids: list[RecordId] = Field(min_length=1, max_length=1000)
+
+
+@event("tariff.version_added", 1)
+class TariffVersionAdded(EventData):
+    """A DWP contract manager added a version of a payment model's tariff, effective from a future date: it decides
+    what becomes payable from that date and never reprices what was payable before. The body stays in claims; its
+    digest names it."""
+
+    model: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,46}[a-z0-9]$")]
+    version: PositiveCount
+    effective_from: IsoDate
+    body_digest: Sha256
+    assumptions: Count = Field(description="how many of its figures are assumptions rather than published")

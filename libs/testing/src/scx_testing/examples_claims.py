@@ -54,4 +54,8 @@ CLAIMS_EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
         "payment_id": "payment-1", "prime_id": "prime-1", "partner_id": "partner-1", "amount_pence": 50_000,
         "paid_on": "2025-09-20", "owed_ids": ["owed-1"],
     },
+    ("tariff.version_added", 1): {
+        "model": "work-programme-2011", "version": 2, "effective_from": "2027-04-01", "body_digest": _DIGEST,
+        "assumptions": 23,
+    },
 }

@@ -4,7 +4,7 @@ registry's read model (contracts, profiles, subcontracts) is `scx_registry`'s ow
 
 from __future__ import annotations
 
-from scx_claims.models import claims, entitlements, flowdown, journeys, runs
+from scx_claims.models import claims, entitlements, flowdown, journeys, runs, tariffs
 from scx_claims.models.base import metadata
 
-__all__ = ["claims", "entitlements", "flowdown", "journeys", "metadata", "runs"]
+__all__ = ["claims", "entitlements", "flowdown", "journeys", "metadata", "runs", "tariffs"]

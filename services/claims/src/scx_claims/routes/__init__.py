@@ -6,6 +6,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from scx_claims.routes import claims, entitlements, flowdown, runs
+from scx_claims.routes import claims, entitlements, flowdown, runs, tariffs
 
-ROUTERS: list[APIRouter] = [entitlements.router, claims.router, runs.router, flowdown.router]
+ROUTERS: list[APIRouter] = [tariffs.router, entitlements.router, claims.router, runs.router, flowdown.router]
