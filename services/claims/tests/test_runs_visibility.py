@@ -132,7 +132,7 @@ async def test_runs_and_statements_answer_bad_tokens_with_401(stack: Stack) -> N
 async def test_bad_run_requests_name_the_field_and_write_nothing(stack: Stack) -> None:
     await seed_month(stack)
     async with stack.service.writes_nothing():
-        for period in ("2026-13", "2026-1", "26-01", 202601, "", None, "2026-01-01", "２０２６-01"):
+        for period in ("2026-13", "2026-1", "26-01", 202601, "", None, "2026-01-01", "\uff12\uff10\uff12\uff16-01"):
             problem(await stack.client.post("/payment-runs", json={"period": period}, headers=PAYMENTS), 422,
                     field="body.period")
         problem(await stack.client.post("/payment-runs", json={}, headers=PAYMENTS), 422, field="body.period")
