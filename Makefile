@@ -60,6 +60,7 @@ services: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md
 	$(BIN)/scx bench-events --output docs/benchmarks.md
+	$(BIN)/scx bench-claims --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data

@@ -271,6 +271,20 @@ def bench_events(
         bench.write_section(report, output)
 
 
+@app.command("bench-claims")
+def bench_claims(
+    referrals: Annotated[int, typer.Option(help="referrals in the contract's year")] = 40_000,
+    output: Annotated[Path | None, typer.Option(help="write (or replace) its section of this markdown file")] = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
+) -> None:
+    """A payment run over a year of a large contract: its time, and the rerun's identical digest and statement."""
+    from scx_cli import bench_claims as bench
+
+    report = bench.run_claims_bench(bench.ClaimsBenchOptions(referrals=referrals), typer.echo, keep_data=keep_data)
+    if output is not None:
+        bench.write_section(report, output)
+
+
 @app.command("new-service")
 def new_service(
     name: Annotated[str, typer.Argument(help="lower_case Python identifier: folder services/NAME, package scx_NAME")],

@@ -24,6 +24,7 @@ __all__ = [
     "PartnerOwed",
     "PartnerPaid",
     "PayableKind",
+    "PaymentRunAbandoned",
     "PaymentRunAuthorised",
     "PaymentRunPrepared",
     "RecoveryNetted",
@@ -144,6 +145,17 @@ class PaymentRunAuthorised(EventData):
     period: Month
     inputs_digest: Sha256
     authorised_on: IsoDate
+
+
+@event("payment.run_abandoned", 1)
+class PaymentRunAbandoned(EventData):
+    """DWP abandoned a prepared run before its authorisation: nothing in it is paid, its recoveries stay
+    outstanding, and its period may be prepared again."""
+
+    run_id: RecordId
+    period: Month
+    inputs_digest: Sha256
+    abandoned_on: IsoDate
 
 
 @event("payment.statement_issued", 1)
