@@ -1,7 +1,7 @@
 """payment runs, statements, lines, recoveries and nettings
 
 Revision ID: 392655930ef1
-Revises: a16a11cd390b
+Revises: 0a5115c7a422
 Create Date: 2026-12-01 14:38:19.358416
 
 """
@@ -15,7 +15,7 @@ import scx_persistence.types
 
 # revision identifiers, used by Alembic.
 revision: str = '392655930ef1'
-down_revision: Union[str, Sequence[str], None] = 'a16a11cd390b'
+down_revision: Union[str, Sequence[str], None] = '0a5115c7a422'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
