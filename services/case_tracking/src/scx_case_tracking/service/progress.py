@@ -17,6 +17,7 @@ from scx_case_tracking.models.cases import Case
 from scx_case_tracking.models.progress import ActionPlan, Activity, Classification, Exit
 from scx_case_tracking.problems import progress as progress_problems
 from scx_case_tracking.repository import cases as case_repository
+from scx_case_tracking.repository import employment as employment_repository
 from scx_case_tracking.repository import progress as repository
 from scx_case_tracking.rules import progress as rules
 from scx_case_tracking.schemas.progress import AgreeActionPlan, ClassifyCase, ExitCase, RecordActivity
@@ -217,6 +218,8 @@ async def exit_case(uow: UnitOfWork, principal: Principal, *, case_id: str, comm
         (plan.agreed_on if plan else None, "the current action plan"),
         (case.needs_assessed_on, "the needs assessment"),
         (case.first_met_on, "the first meeting"),
+        # a job's weeks after the exit are still recorded, but only of a job started by then
+        (await employment_repository.latest_job_start(uow, case.case_id), "the latest job start"),
     ]
     for on, what in recorded:
         if on is not None and command.exited_on < on:
