@@ -53,11 +53,14 @@ def assess(model: str, worked: list[rules.Week], *, group: int = 6, started_on: 
     return {(p.kind, p.sequence): p for p in found}
 
 
-async def award_work_programme(stack: Stack, contract_id: str | None = None) -> dict[str, Any]:
-    """prime-north's second contract, under the Work Programme, started a year ago today's month."""
+async def award_work_programme(
+    stack: Stack, contract_id: str | None = None, *, prime_id: str = "prime-north"
+) -> dict[str, Any]:
+    """prime-north's second contract (or `prime_id`'s), under the Work Programme, started a year ago today's
+    month."""
     start = date(today().year - 1, today().month, 1)
     data = ContractAwarded(
-        contract_id=contract_id or str(uuid_utils.uuid7()), prime_id="prime-north",
+        contract_id=contract_id or str(uuid_utils.uuid7()), prime_id=prime_id,
         contract_package_area="West Yorkshire",
         start_date=start, end_date=date(start.year + 5, start.month, 1) - timedelta(days=1),
         value_pence=30_000_000_00, payment_model=WORK_PROGRAMME,

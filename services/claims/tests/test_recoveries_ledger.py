@@ -22,8 +22,9 @@ from .builders import (
     today,
 )
 from .runs_builders import (
-    add_instalments,
+    INSTALMENT,
     authorise,
+    due_months,
     month_before,
     prepared,
     recovery_body,
@@ -43,47 +44,54 @@ async def raise_recovery(stack: Stack, amount: int, token: dict[str, str] = VALI
 async def test_a_recovery_larger_than_the_statement_is_netted_up_to_its_gross_and_carried_forward(
     stack: Stack,
 ) -> None:
+    """prime-north's first run (last month's) pays a year of its contract's instalments, £1,875,000; it owes back
+    £1m and then £1m more: the run nets £1m and £875,000, and carries £125,000 forward to this month's run."""
     assert stack.chain is not None
-    contract = stack.chain.contract_id
     period = this_month()
-    await add_instalments(stack, contract, "prime-north", [month_before(period)], 1_000_000)
-    older = await raise_recovery(stack, 250_000)
-    newer = await raise_recovery(stack, 1_000_000, token=PAYMENTS, reason="failed_validation")
+    assert len(due_months(stack, month_before(period))) == 12
+    gross = 12 * INSTALMENT
+    older = await raise_recovery(stack, 100_000_000)
+    newer = await raise_recovery(stack, 100_000_000, token=PAYMENTS, reason="failed_validation")
     assert [e["data"]["amount_pence"] for e in await stack.service.events("payment.recovery_raised")] == [
-        250_000, 1_000_000,
+        100_000_000, 100_000_000,
     ]
+    carried = 200_000_000 - gross
+    assert carried == 12_500_000
 
     first = await prepared(stack, month_before(period))
-    [north] = first["statements"]
-    assert (north["gross_pence"], north["recoveries_pence"], north["net_pence"]) == (1_000_000, 1_000_000, 0)
-    assert north["carried_forward_pence"] == 250_000
+    [north] = [s for s in first["statements"] if s["prime_id"] == "prime-north"]
+    assert (north["gross_pence"], north["recoveries_pence"], north["net_pence"]) == (gross, gross, 0)
+    assert north["carried_forward_pence"] == carried
+    [south] = [s for s in first["statements"] if s["prime_id"] == "prime-south"]  # another prime's: untouched
+    assert (south["gross_pence"], south["recoveries_pence"], south["net_pence"]) == (gross, 0, gross)
     body = (await statement(stack, first["run_id"], "prime-north")).json()["statements"][0]
     assert [(r["recovery_id"], r["netted_pence"], r["carried_forward_pence"]) for r in body["recoveries"]] == [
-        (older["recovery_id"], 250_000, 0), (newer["recovery_id"], 750_000, 250_000),
+        (older["recovery_id"], 100_000_000, 0), (newer["recovery_id"], gross - 100_000_000, carried),
     ]
     # Nothing is taken off the ledger until the run is authorised.
     listed = (await stack.client.get("/recoveries?outstanding=true", headers=PAYMENTS)).json()["items"]
-    assert [r["outstanding_pence"] for r in listed] == [250_000, 1_000_000]
+    assert [r["outstanding_pence"] for r in listed] == [100_000_000, 100_000_000]
     assert (await authorise(stack, first)).status_code == 200
     netted = await stack.service.events("payment.recovery_netted")
     assert [(e["data"]["recovery_id"], e["data"]["amount_pence"]) for e in netted] == [
-        (older["recovery_id"], 250_000), (newer["recovery_id"], 750_000),
+        (older["recovery_id"], 100_000_000), (newer["recovery_id"], gross - 100_000_000),
     ]
     assert_valid_events(netted)
     listed = (await stack.client.get("/recoveries", headers=PAYMENTS)).json()["items"]
-    assert [r["outstanding_pence"] for r in listed] == [0, 250_000]
+    assert [r["outstanding_pence"] for r in listed] == [0, carried]
     assert [r["recovery_id"] for r in (await stack.client.get("/recoveries?outstanding=false",
                                                                headers=PAYMENTS)).json()["items"]] == [
         older["recovery_id"],
     ]
 
-    await add_instalments(stack, contract, "prime-north", [period], 1_000_000)
-    second = await prepared(stack, period)
-    [north] = second["statements"]
-    assert (north["recoveries_pence"], north["net_pence"], north["carried_forward_pence"]) == (250_000, 750_000, 0)
+    second = await prepared(stack, period)  # this month's instalment
+    [north] = [s for s in second["statements"] if s["prime_id"] == "prime-north"]
+    assert (north["gross_pence"], north["recoveries_pence"], north["net_pence"], north["carried_forward_pence"]) == (
+        INSTALMENT, carried, INSTALMENT - carried, 0,
+    )
     assert (await authorise(stack, second)).status_code == 200
     recovered = (await stack.client.get(f"/recoveries/{newer['recovery_id']}", headers=PRIME)).json()
-    assert recovered["outstanding_pence"] == 0 and recovered["amount_pence"] == 1_000_000
+    assert recovered["outstanding_pence"] == 0 and recovered["amount_pence"] == 100_000_000
 
 
 async def test_who_raises_and_who_sees_recoveries(stack: Stack) -> None:

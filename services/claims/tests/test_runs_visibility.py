@@ -28,7 +28,19 @@ from .builders import (
     problem,
     slug,
 )
-from .runs_builders import OTHER_PAYMENTS, abandon, authorise, prepare, prepared, seed_month, statement, this_month
+from .entitlements_builders import award_work_programme
+from .runs_builders import (
+    INSTALMENT,
+    OTHER_PAYMENTS,
+    abandon,
+    authorise,
+    due_months,
+    prepare,
+    prepared,
+    seed_month,
+    statement,
+    this_month,
+)
 
 DWP_READERS = {"auditor": AUDITOR, "contract manager": CONTRACT_MANAGER, "operator": OPERATOR,
                "payments officer": PAYMENTS}
@@ -41,18 +53,20 @@ async def test_dwp_sees_every_statement_a_prime_its_own_and_partners_and_jcp_not
     path = f"/payment-runs/{run['run_id']}"
     for token in DWP_READERS.values():
         seen = (await stack.client.get(path, headers=token)).json()
-        assert [s["prime_id"] for s in seen["statements"]] == ["prime-north", "prime-south"]
+        assert [s["prime_id"] for s in seen["statements"]] == ["prime-north", "prime-north", "prime-south"]
         assert [r["run_id"] for r in (await stack.client.get("/payment-runs", headers=token)).json()["items"]] == [
             run["run_id"]
         ]
         for prime in ("prime-north", "prime-south"):
             assert (await statement(stack, run["run_id"], prime, token)).status_code == 200
-    for token, own, other in ((PRIME, "prime-north", "prime-south"), (OTHER_PRIME, "prime-south", "prime-north")):
+    # prime-north has a statement for each of its two contracts; prime-south one.
+    for token, own, other, contracts in ((PRIME, "prime-north", "prime-south", 2),
+                                         (OTHER_PRIME, "prime-south", "prime-north", 1)):
         seen = (await stack.client.get(path, headers=token)).json()
-        assert [s["prime_id"] for s in seen["statements"]] == [own]
-        assert seen["net_pence"] == seen["statements"][0]["net_pence"]
+        assert [s["prime_id"] for s in seen["statements"]] == [own] * contracts
+        assert seen["net_pence"] == sum(s["net_pence"] for s in seen["statements"]) < run["net_pence"]
         listed = (await stack.client.get("/payment-runs", headers=token)).json()["items"]
-        assert [[s["prime_id"] for s in r["statements"]] for r in listed] == [[own]]
+        assert [[s["prime_id"] for s in r["statements"]] for r in listed] == [[own] * contracts]
         assert (await statement(stack, run["run_id"], own, token)).status_code == 200
         assert (await statement(stack, run["run_id"], own, token, csv=True)).status_code == 200
         assert problem(await statement(stack, run["run_id"], other, token), 404)
@@ -73,13 +87,16 @@ async def test_dwp_sees_every_statement_a_prime_its_own_and_partners_and_jcp_not
 
 
 async def test_a_prime_without_a_statement_in_a_run_does_not_see_it(stack: Stack) -> None:
-    assert stack.chain is not None
-    from .runs_builders import add_fee
-
-    await add_fee(stack, "case-only-north", contract_id=stack.chain.contract_id)
+    """prime-east holds a Work Programme contract (no service fee) with no journeys yet: nothing of it is paid."""
+    await stack.registry.register("prime-east", "prime")
+    await award_work_programme(stack, prime_id="prime-east")
+    east = bearer("prime-east", "prime", "manager")
     run = await prepared(stack)
-    assert problem(await stack.client.get(f"/payment-runs/{run['run_id']}", headers=OTHER_PRIME), 404)
-    assert (await stack.client.get("/payment-runs", headers=OTHER_PRIME)).json()["items"] == []
+    assert {s["prime_id"] for s in run["statements"]} == {"prime-north", "prime-south"}
+    assert (await stack.client.get(f"/payment-runs/{run['run_id']}", headers=OTHER_PRIME)).status_code == 200
+    assert problem(await stack.client.get(f"/payment-runs/{run['run_id']}", headers=east), 404)
+    assert (await stack.client.get("/payment-runs", headers=east)).json()["items"] == []
+    assert problem(await statement(stack, run["run_id"], "prime-east", east), 404)
     filtered = await stack.client.get(f"/payment-runs?period={this_month()}&status=prepared", headers=PAYMENTS)
     assert [r["run_id"] for r in filtered.json()["items"]] == [run["run_id"]]
     assert (await stack.client.get("/payment-runs?status=authorised", headers=PAYMENTS)).json()["items"] == []
@@ -107,7 +124,9 @@ async def test_an_officer_who_approved_a_claim_in_the_run_cannot_authorise_it(
 
     monkeypatch.setattr(runs, "SOURCES", (*runs.SOURCES, runs.InputSource("claim", approved_claims, pay_claims)))
     run = await prepared(stack)
-    assert run["gross_pence"] == 250_000
+    assert run["gross_pence"] == 250_000 + 2 * len(due_months(stack, this_month())) * INSTALMENT
+    [claimed] = [s for s in run["statements"] if s["prime_id"] == "prime-north"]
+    assert claimed["gross_pence"] == 250_000 + len(due_months(stack, this_month())) * INSTALMENT
     async with stack.service.writes_nothing():
         refused = await authorise(stack, run, token=VALIDATOR_AND_PAYMENTS)
         assert slug(problem(refused, 403)) == "approver-cannot-authorise"
