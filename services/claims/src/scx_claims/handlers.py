@@ -1,6 +1,7 @@
 """Events the claims service consumes: the registry's (contracts, profiles, subcontracts: `scx_registry`) and case
-tracking's journey events, which build the journeys claims pays on. This is the one place its subscriptions are
-listed; services.toml's `consumes` names the same event types (a test checks).
+tracking's journey events, which build the journeys claims pays on; and its own `payment.run_authorised`, after
+which the flow-down owes the partners their part of what the run paid (in a transaction of its own). This is the
+one place its subscriptions are listed; services.toml's `consumes` names the same event types (a test checks).
 
 Each event that can change what a journey makes payable (its start, a week's hours) reassesses the journey's
 entitlements in the same transaction as the event's inbox row; a contract's award computes its service fee
@@ -8,7 +9,7 @@ instalments, and its award or first profile reassesses its journeys (those that 
 
 from __future__ import annotations
 
-from scx_claims.service import entitlements, journeys
+from scx_claims.service import entitlements, flowdown, journeys
 from scx_contracts import Envelope
 from scx_contracts.case_tracking import (
     CaseActivityDelivered,
@@ -20,6 +21,7 @@ from scx_contracts.case_tracking import (
     JobEnded,
     JobStarted,
 )
+from scx_contracts.claims import PaymentRunAuthorised
 from scx_contracts.subcontracts import ContractAwarded, ContractProfileSet
 from scx_persistence import UnitOfWork
 from scx_persistence.subscriptions import Subscriptions, on
@@ -65,4 +67,5 @@ SUBSCRIPTIONS = Subscriptions(
     on(HoursReported, hours_reported),
     on(JobEnded, journeys.job_ended),
     on(CaseActivityDelivered, journeys.activity_delivered),
+    on(PaymentRunAuthorised, flowdown.payment_run_authorised),
 )
