@@ -1,9 +1,11 @@
 """Builders for the flow-down's tests: the rest of the supply chain (an SLA partner, a signposting one, a second
 end-to-end partner), the outcome payment share, outcome payments DWP has paid, and a run authorised.
 
-Until the runs area records which run paid what, an outcome payment DWP has paid is an entitlement marked `paid`
-(written here as the runs area would leave it), and a run authorised is its `payment.run_authorised` event, which
-claims consumes to flow the payment down.
+Outcomes are not yet a run input (the claims area adds approved claims as one), and a real run is authorised today;
+so here an outcome payment DWP has paid is an entitlement marked `paid`, and a run authorised on a chosen day is
+written as the runs area leaves it (the run, authorised, with a line per outcome it paid) with its
+`payment.run_authorised` event, which claims consumes to flow the run's outcome lines down.
+`test_flowdown_runs.py` flows down real runs, prepared and authorised through the API.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import uuid_utils
+from sqlalchemy import select
 
 from scx_claims.models.entitlements import entitlements
+from scx_claims.models.runs import payment_runs, run_lines
+from scx_claims.rules.flowdown import OUTCOME_KINDS
 from scx_contracts import Actor
 from scx_contracts.claims import PaymentRunAuthorised
 from scx_servicekit.events import make_event
@@ -81,11 +86,41 @@ async def paid_outcome(
 
 
 async def authorise_run(stack: Stack, *, authorised_on: date | None = None) -> str:
-    """DWP authorised a payment run on `authorised_on` (today): claims flows it down."""
+    """DWP authorised a payment run on `authorised_on` (today) paying every outcome marked paid that no earlier run
+    paid: claims flows it down."""
     on = authorised_on or today()
     run_id = new_id()
+    e, r = entitlements.c, run_lines.c
+    async with stack.service.engine.begin() as conn:
+        paid = (await conn.execute(select(entitlements).where(
+            e.status == "paid", e.kind.in_(OUTCOME_KINDS),
+            e.entitlement_id.not_in(select(r.source_id).where(r.source == "entitlement")),
+        ).order_by(e.prime_id, e.contract_id, e.payable_from, e.case_id, e.kind, e.sequence))).mappings().all()
+        gross = sum(p["amount_pence"] for p in paid)
+        await conn.execute(payment_runs.insert().values(
+            run_id=run_id, period=f"{on.year:04d}-{on.month:02d}", live_period=None, status="authorised",
+            inputs_digest="0" * 64, statements=len({(p["prime_id"], p["contract_id"]) for p in paid}),
+            lines=len(paid), gross_pence=gross, recoveries_pence=0, net_pence=gross, prepared_by="officer-pay",
+            prepared_at=datetime.now(UTC), authorised_by="officer-pay-2", authorised_on=on,
+            authorised_at=datetime.now(UTC),
+        ))
+        for n, p in enumerate(paid, start=1):
+            await conn.execute(run_lines.insert().values(
+                run_id=run_id, prime_id=p["prime_id"], contract_id=p["contract_id"], line=n, source="entitlement",
+                source_id=p["entitlement_id"], case_id=p["case_id"], kind=p["kind"], sequence=p["sequence"],
+                month=None, payable_from=p["payable_from"], tariff_model=p["tariff_model"],
+                tariff_version=p["tariff_version"], amount_pence=p["amount_pence"], approved_by=None,
+            ))
+    await announce(stack, run_id, on)
+    return run_id
+
+
+async def announce(stack: Stack, run_id: str, authorised_on: date) -> None:
+    """Publish the run's `payment.run_authorised` (again, for a run already flowed down) and wait until claims has
+    applied it."""
     envelope = make_event(PaymentRunAuthorised(
-        run_id=run_id, period=f"{on.year:04d}-{on.month:02d}", inputs_digest="0" * 64, authorised_on=on,
+        run_id=run_id, period=f"{authorised_on.year:04d}-{authorised_on.month:02d}", inputs_digest="0" * 64,
+        authorised_on=authorised_on,
     ), producer="claims", actor=PAYMENTS_OFFICER)
     await stack.registry.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
 
@@ -93,7 +128,6 @@ async def authorise_run(stack: Stack, *, authorised_on: date | None = None) -> s
         return envelope.event_id in await stack.service.applied()
 
     await eventually(applied, message="claims flows the authorised run down")
-    return run_id
 
 
 async def owed_rows(stack: Stack) -> list[dict[str, Any]]:

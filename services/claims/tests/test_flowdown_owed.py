@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .builders import WHOLE, Stack, assert_valid_events, today
-from .flowdown_builders import authorise_run, chain_of, owed_rows, paid_outcome, share, widen_chain
+from .flowdown_builders import announce, authorise_run, chain_of, owed_rows, paid_outcome, share, widen_chain
 
 START = today() - timedelta(days=200)
 
@@ -136,7 +136,7 @@ async def test_a_variation_of_the_share_applies_from_its_day_and_never_to_what_w
                                       kind="sustainment_payment")
 
     second_run = await authorise_run(stack)
-    await authorise_run(stack)  # a third run owes nothing more: nothing is owed twice
+    await announce(stack, second_run, today())  # the run flowed down again owes nothing more: nothing is owed twice
 
     owed = {r["source_id"]: (r["run_id"], r["share_percent"], r["amount_pence"], r["terms_variation"])
             for r in await owed_rows(stack)}

@@ -25,7 +25,8 @@ partner_owed = Table(
     Column("subcontract_id", String(36), nullable=False),
     Column("case_id", String(36), nullable=False),
     Column("basis", String(16), nullable=False),  # outcome_share | service_price
-    Column("source_id", String(36), nullable=False),  # the entitlement paid, or the specialist activity delivered
+    # What was paid: the run line's source (the entitlement or approved claim), or the specialist activity delivered
+    Column("source_id", String(36), nullable=False),
     Column("gross_pence", BigInteger, nullable=False),  # the outcome payment, or the service's price
     Column("share_percent", Integer, nullable=True),  # the outcome payment share applied; null for a service
     Column("amount_pence", BigInteger, nullable=False),

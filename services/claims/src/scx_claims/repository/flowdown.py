@@ -1,5 +1,5 @@
-"""Statements of the flowdown area: what a paid run leaves to pass down, the lines owed, the payments that settle
-them, and a partner's statement and timeliness."""
+"""Statements of the flowdown area: what a paid run leaves to pass down (its outcome lines, the services
+delivered), the lines owed, the payments that settle them, and a partner's statement and timeliness."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select, update
 
-from scx_claims.models.entitlements import Entitlement, entitlements
 from scx_claims.models.flowdown import PartnerOwedLine, PartnerPayment, partner_owed, partner_payments
 from scx_claims.models.journeys import SpecialistDelivery, specialist_deliveries
+from scx_claims.models.runs import RunLine, payment_runs, run_lines
 from scx_claims.rules.flowdown import OUTCOME_KINDS, PaidLine
 from scx_persistence import UnitOfWork
 from scx_persistence.records import execute, fetch_all, insert_if_new
@@ -23,15 +23,17 @@ def _not_owed_yet(basis: str, source: ColumnElement[str]) -> ColumnElement[bool]
     return ~exists().where(o.basis == basis, o.source_id == source)
 
 
-async def paid_outcomes_to_flow_down(uow: UnitOfWork, *, paid_by: date) -> list[Entitlement]:
-    """Outcome payments DWP has paid (entitlements `paid`, payable by `paid_by`) that no line is owed for yet, in a
-    stable order. When the runs area records which run paid what, this reads that run's outcome lines instead."""
-    e = entitlements.c
-    query = select(entitlements).where(
-        e.status == "paid", e.kind.in_(OUTCOME_KINDS), e.payable_from <= paid_by,
-        _not_owed_yet("outcome_share", e.entitlement_id),
-    ).order_by(e.payable_from, e.case_id, e.kind, e.sequence)
-    return await fetch_all(uow, Entitlement, query)
+async def paid_outcomes_to_flow_down(uow: UnitOfWork, *, run_id: str) -> list[RunLine]:
+    """The outcome payments an authorised run paid (its lines of an outcome kind, whatever their source: an
+    entitlement, an approved claim) that no line is owed for yet, in the run's order. Only the run's own lines are
+    read, so an outcome that owed nothing is never read again by a later run."""
+    r = run_lines.c
+    query = select(run_lines).where(
+        r.run_id == run_id, r.kind.in_(OUTCOME_KINDS), r.case_id.is_not(None), r.payable_from.is_not(None),
+        exists().where(payment_runs.c.run_id == r.run_id, payment_runs.c.status == "authorised"),
+        _not_owed_yet("outcome_share", r.source_id),
+    ).order_by(r.prime_id, r.contract_id, r.line)
+    return await fetch_all(uow, RunLine, query)
 
 
 async def services_to_flow_down(uow: UnitOfWork, *, delivered_by: date) -> list[SpecialistDelivery]:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from scx_claims import access
-from scx_claims.models.entitlements import Entitlement
 from scx_claims.models.flowdown import PartnerOwedLine, PartnerPayment
 from scx_claims.models.journeys import SpecialistDelivery
+from scx_claims.models.runs import RunLine
 from scx_claims.problems import date_in_future
 from scx_claims.problems import flowdown as problems
 from scx_claims.repository import flowdown as repository
@@ -56,14 +56,15 @@ class _Terms:
 
 
 async def flow_down_run(uow: UnitOfWork, actor: Actor, *, run_id: str, paid_on: date) -> list[PartnerOwedLine]:
-    """DWP paid the run on `paid_on`: owe each end-to-end partner its share of each outcome payment for a journey
-    it was delivering when the outcome became payable, and each specialist partner its price for each service it
-    delivered by then; a `payment.partner_owed` per line, due thirty days after DWP's payment. Lines already owed
-    are not owed again, so a run flowed down twice owes nothing more."""
+    """DWP paid the run on `paid_on`: owe each end-to-end partner its share of each outcome payment the run paid
+    (its outcome lines, whether an entitlement's or an approved claim's) for a journey it was delivering when the
+    outcome became payable, and each specialist partner its price for each service it delivered by then; a
+    `payment.partner_owed` per line, due thirty days after DWP's payment. Lines already owed are not owed again, so
+    a run flowed down twice owes nothing more."""
     terms = _Terms(uow)
     owed = []
-    for entitlement in await repository.paid_outcomes_to_flow_down(uow, paid_by=paid_on):
-        line = await _outcome_share(uow, terms, entitlement, run_id=run_id, paid_on=paid_on)
+    for paid in await repository.paid_outcomes_to_flow_down(uow, run_id=run_id):
+        line = await _outcome_share(uow, terms, paid, run_id=run_id, paid_on=paid_on)
         if line is not None:
             owed.append(line)
     for delivery in await repository.services_to_flow_down(uow, delivered_by=paid_on):
@@ -88,23 +89,26 @@ async def payment_run_authorised(uow: UnitOfWork, envelope: Envelope, data: Paym
 
 
 async def _outcome_share(
-    uow: UnitOfWork, terms: _Terms, entitlement: Entitlement, *, run_id: str, paid_on: date
+    uow: UnitOfWork, terms: _Terms, paid: RunLine, *, run_id: str, paid_on: date
 ) -> PartnerOwedLine | None:
-    spell = rules.delivering_on(await journeys.deliveries_of(uow, entitlement.case_id), entitlement.payable_from)
+    """The partner's share of one outcome line the run paid."""
+    if paid.case_id is None or paid.payable_from is None:
+        return None  # not a referral's outcome (the repository reads none such)
+    spell = rules.delivering_on(await journeys.deliveries_of(uow, paid.case_id), paid.payable_from)
     if spell is None or spell.supply_chain_model != "end_to_end" or spell.subcontract_id is None:
         return None  # the prime delivered it, or a partner paid otherwise (SLA, signposting): nothing passes down
     subcontract = await terms.subcontract(spell.subcontract_id)
-    if subcontract is None or subcontract.model != "end_to_end" or subcontract.prime_id != entitlement.prime_id:
+    if subcontract is None or subcontract.model != "end_to_end" or subcontract.prime_id != paid.prime_id:
         return None
-    on_the_day = await terms.on(spell.subcontract_id, entitlement.payable_from)
+    on_the_day = await terms.on(spell.subcontract_id, paid.payable_from)
     if on_the_day is None or on_the_day.outcome_payment_share_percent is None:
         return None  # no share agreed: the subcontract's terms pass none of the outcome payments down
-    split = rules.outcome_share(entitlement.amount_pence, on_the_day.outcome_payment_share_percent)
+    split = rules.outcome_share(paid.amount_pence, on_the_day.outcome_payment_share_percent)
     if split.partner_pence == 0:
         return None
     return _line(
-        run_id=run_id, subcontract=subcontract, case_id=entitlement.case_id, basis="outcome_share",
-        source_id=entitlement.entitlement_id, gross_pence=entitlement.amount_pence,
+        run_id=run_id, subcontract=subcontract, case_id=paid.case_id, basis="outcome_share",
+        source_id=paid.source_id, gross_pence=paid.amount_pence,
         share_percent=on_the_day.outcome_payment_share_percent, amount_pence=split.partner_pence,
         terms_variation=on_the_day.variation, paid_on=paid_on,
     )

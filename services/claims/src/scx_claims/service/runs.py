@@ -9,7 +9,8 @@
   checked): every line's source is marked paid (entitlements, instalments, claims), what each statement nets is
   taken off its recoveries, and payment.run_authorised, payment.statement_issued per statement and
   payment.recovery_netted per recovery netted are recorded. If an input no longer stands (paid or withdrawn since,
-  a recovery changed) nothing is paid: the run is abandoned and prepared again.
+  a recovery changed) nothing is paid: the run is abandoned and prepared again. Claims consumes its own
+  payment.run_authorised to flow the run down to partners (`service.flowdown`), from the run's outcome lines.
 - **Abandon** (a payments officer): a prepared run is set aside unpaid; its period may be prepared again.
 - **Read**: DWP every run and statement; a prime the runs it has a statement in, and only its own statements;
   partners and JCP nothing (404).
