@@ -21,7 +21,7 @@ from scx_testing.journeys import Referral
 
 from .builders import PRIME, VALIDATOR, Stack, today
 
-JOB_OUTCOME_PENCE = 1_250_000  # 50% of £12m ÷ 480 profiled job outcomes
+JOB_OUTCOME_PENCE = 1_250_000  # 50% of £12m / 480 profiled job outcomes
 
 
 @dataclass(frozen=True)
