@@ -201,3 +201,16 @@ def test_a_payable_entitlement_keeps_its_price_when_its_weeks_move() -> None:
     (updated,) = rules.reconcile([recorded], moved, now=NOW).updated
     assert updated.amount_pence == 1 and updated.payable_from == START + 2 * W
     assert updated.evidence_weeks == [(START + W).isoformat()]
+
+
+@pytest.mark.parametrize("status", ["claimed", "approved", "paid", "refused"])
+def test_reassessment_never_touches_what_a_claim_decided(status: str) -> None:
+    """Claimed, approved, paid and refused (a claim rejected for a reason no new claim cures) are left to
+    validation and recovery: a correction removing the weeks, or moving them, changes none of them."""
+    supported = list(assess(PATHWAYS, weeks(["8"])).values())
+    decided = _recorded(supported[0], status)
+    gone = list(assess(PATHWAYS, weeks(["7.99"])).values())
+    assert not rules.reconcile([decided], gone, now=NOW)
+    moved = list(assess(PATHWAYS, weeks(["7", "8"])).values())
+    assert moved and moved[0].payable_from != decided.payable_from
+    assert not rules.reconcile([decided], moved, now=NOW)

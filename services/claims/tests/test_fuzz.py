@@ -17,6 +17,7 @@ issuer = TokenIssuer()
 TOKENS = {
     "dwp": f"Bearer {issuer.issue('dwp', 'dwp', ['contract_manager'])}",
     "auditor": f"Bearer {issuer.issue('dwp', 'dwp', ['auditor'])}",
+    "validator": f"Bearer {issuer.issue('dwp', 'dwp', ['validator'])}",
     "operator": f"Bearer {issuer.issue('dwp', 'dwp', ['operator'])}",
     "jcp": f"Bearer {issuer.issue('jcp-1', 'jcp', ['referrer'])}",
     "prime": f"Bearer {issuer.issue('prime-1', 'prime', ['manager'])}",

@@ -11,14 +11,27 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from scx_contracts.bounds import Count, IsoDate, Label, Month, OrganisationId, Pence, PositiveCount, RecordId
+from scx_contracts.bounds import (
+    Count,
+    IsoDate,
+    Label,
+    Month,
+    OrganisationId,
+    Pence,
+    PositiveCount,
+    RecordId,
+    StrictBool,
+)
 from scx_contracts.registry import EventData, event
 
 __all__ = [
     "ClaimApproved",
+    "ClaimEvidenceKind",
+    "ClaimEvidenceRecorded",
     "ClaimRejected",
     "ClaimRejectionReason",
     "ClaimSubmitted",
+    "EvidenceObtainedHow",
     "FeeKind",
     "OutcomeKind",
     "PartnerOwed",
@@ -30,6 +43,7 @@ __all__ = [
     "RecoveryNetted",
     "RecoveryRaised",
     "RecoveryReason",
+    "SampleChecked",
     "SampleConcluded",
     "SampleDrawn",
     "StatementIssued",
@@ -47,8 +61,27 @@ ClaimRejectionReason = Literal[
 ]
 ValidationStage = Literal["pre_payment", "post_payment"]
 RecoveryReason = Literal["failed_validation", "extrapolated_from_sample", "overpaid_outcome", "other"]
+# What a piece of evidence in a prime's register is, and how the prime obtained it.
+ClaimEvidenceKind = Literal["payslip", "employer_confirmation", "hmrc_record", "self_declaration", "other"]
+EvidenceObtainedHow = Literal["from_claimant", "from_employer", "hmrc_query", "seen_in_person", "other"]
 FlowDownBasis = Literal["outcome_share", "service_price"]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$"), Field(description="SHA-256, lower-case hex")]
+
+
+@event("claim.evidence_recorded", 1)
+class ClaimEvidenceRecorded(EventData):
+    """A prime recorded a piece of evidence in its register: what it is, which journey (and job and weeks) it
+    covers, how and when it was obtained. Its description stays in the claims service."""
+
+    evidence_id: RecordId
+    case_id: RecordId
+    prime_id: OrganisationId
+    kind: ClaimEvidenceKind
+    job_id: RecordId | None = None
+    covers_from: IsoDate | None = None
+    covers_to: IsoDate | None = None
+    obtained_how: EvidenceObtainedHow
+    obtained_on: IsoDate
 
 
 @event("claim.submitted", 1)
@@ -109,6 +142,21 @@ class SampleDrawn(EventData):
     seed: str = Field(pattern=r"^[0-9a-f]{16,64}$")
     population: Count
     drawn: Count
+
+
+@event("claim.sample_checked", 1)
+class SampleChecked(EventData):
+    """A DWP validating officer checked one claim drawn in a sample: passed, or failed for a coded reason (its
+    explanation stays in claims). Before payment a failed claim is rejected; after payment it is recovered."""
+
+    sample_id: RecordId
+    claim_id: RecordId
+    case_id: RecordId
+    prime_id: OrganisationId
+    stage: ValidationStage
+    passed: StrictBool
+    reason: ClaimRejectionReason | None = None
+    checked_on: IsoDate
 
 
 @event("claim.sample_concluded", 1)

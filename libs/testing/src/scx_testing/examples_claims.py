@@ -9,6 +9,11 @@ _DIGEST = "5f2b" * 16
 _CLAIM = {"claim_id": "claim-1", "case_id": "referral-1", "contract_id": "contract-1", "prime_id": "prime-1"}
 
 CLAIMS_EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
+    ("claim.evidence_recorded", 1): {
+        "evidence_id": "evidence-1", "case_id": "referral-1", "prime_id": "prime-1", "kind": "payslip",
+        "job_id": "job-1", "covers_from": "2025-07-07", "covers_to": "2025-07-28", "obtained_how": "from_claimant",
+        "obtained_on": "2025-08-04",
+    },
     ("claim.submitted", 1): {
         **_CLAIM, "kind": "job_outcome", "sequence": 1, "amount_pence": 125_000, "tariff_model": "pathways-30-50-20",
         "tariff_version": 1, "payable_from": "2025-08-04", "evidence_ids": ["evidence-1", "evidence-2"],
@@ -21,6 +26,10 @@ CLAIMS_EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
         "sample_id": "sample-1", "stage": "post_payment", "prime_id": "prime-1", "contract_id": "contract-1",
         "period": "2025-08", "kind": "job_outcome", "rate_basis_points": 500, "seed": "9c1e2f7a4b3d5e6f",
         "population": 240, "drawn": 12,
+    },
+    ("claim.sample_checked", 1): {
+        "sample_id": "sample-1", "claim_id": "claim-1", "case_id": "referral-1", "prime_id": "prime-1",
+        "stage": "post_payment", "passed": False, "reason": "hours_not_met", "checked_on": "2025-08-28",
     },
     ("claim.sample_concluded", 1): {
         "sample_id": "sample-1", "prime_id": "prime-1", "contract_id": "contract-1", "checked": 12, "failed": 1,

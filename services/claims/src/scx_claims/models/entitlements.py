@@ -28,7 +28,8 @@ entitlements = Table(
     Column("tariff_version", Integer, nullable=False),
     Column("payable_from", Date, nullable=False),
     Column("evidence_weeks", JSON, nullable=False),  # the weeks (Mondays) the entitlement rests on
-    # payable → (claimed →) paid; withdrawn when the journey no longer supports it before payment
+    # payable → (claimed → approved →) paid; withdrawn when the journey no longer supports it before a claim;
+    # refused when a claim is rejected for a reason no new claim cures (reassessment leaves it alone)
     Column("status", String(16), nullable=False),
     Column("computed_at", UtcDateTime, nullable=False),
     # One job outcome per claimant per referral; one of anything else per sequence.

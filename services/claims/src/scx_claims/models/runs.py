@@ -107,6 +107,7 @@ recoveries = Table(
     Column("raised_user", String(64), nullable=False),
     Column("raised_at", UtcDateTime, nullable=False),
     Index("ix_recoveries_prime_contract", "prime_id", "contract_id", "outstanding_pence"),
+    Index("uq_recoveries_claim", "claim_id", unique=True),  # a claim is recovered once (NULLs are not claims)
 )
 
 # What a run nets of a recovery: planned at preparation, taken off the recovery when the run is authorised.

@@ -13,6 +13,8 @@
 | `approver-cannot-authorise` | 403 | authorising a run that pays a claim the same officer approved (maker-checker) |
 | `unknown-contract` | 422 | raising a recovery on a contract this service does not know as the prime's |
 | `unknown-case` | 422 | raising a recovery naming a referral that is not on that contract |
+| `unknown-claim` | 422 | raising a recovery naming a claim that is not one of that contract's |
+| `claim-recovered` | 409 | raising a recovery of a claim already on the ledger (a claim is recovered once) |
 
 A caller who cannot see a run (a partner, JCP, a prime without a statement in it) gets `not-found` (404), as for
 one that does not exist; one who can see it but may not act gets `forbidden` (403).
@@ -106,4 +108,20 @@ def unknown_case(case_id: str, contract_id: str) -> Problem:
         422, "unknown-case", "No such referral on the contract",
         f"Referral {case_id} is not known here on contract {contract_id}.",
         errors=[{"field": "body.case_id", "message": f"not a referral on {contract_id}"}],
+    )
+
+
+def unknown_claim(claim_id: str, contract_id: str) -> Problem:
+    return Problem(
+        422, "unknown-claim", "No such claim on the contract",
+        f"Claim {claim_id} is not known here as a claim on contract {contract_id}.",
+        errors=[{"field": "body.claim_id", "message": f"not a claim on {contract_id}"}],
+    )
+
+
+def claim_recovered(claim_id: str) -> Problem:
+    return Problem(
+        409, "claim-recovered", "The claim is recovered already",
+        f"Claim {claim_id} is on the recoveries ledger already: a claim is recovered once.",
+        errors=[{"field": "body.claim_id", "message": "recovered already"}],
     )

@@ -208,6 +208,12 @@ async def add_recovery(uow: UnitOfWork, recovery: Recovery) -> None:
     await insert_record(uow, recoveries, recovery)
 
 
+async def claim_recovered(uow: UnitOfWork, claim_id: str) -> bool:
+    """Whether the claim is on the ledger already (a claim is recovered once)."""
+    query = select(recoveries.c.recovery_id).where(recoveries.c.claim_id == claim_id).limit(1)
+    return await scalar(uow, query) is not None
+
+
 async def get_recovery(uow: UnitOfWork, recovery_id: str) -> Recovery | None:
     return await fetch_one(uow, Recovery, select_by(recoveries, "recovery_id"), {"recovery_id": recovery_id})
 

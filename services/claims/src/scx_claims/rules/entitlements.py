@@ -21,9 +21,9 @@ What the words mean here, from the data claims keeps:
 
 `reconcile` turns a fresh assessment into changes to the entitlements already recorded: new ones are added; one
 still payable and still supported keeps its amount and version (only its payable date and evidence follow the
-journey); one the journey no longer supports is withdrawn if still only payable; one claimed, approved or paid is
-never touched here, and is left to validation and recovery; a withdrawn one supported again is payable again, priced
-afresh.
+journey); one the journey no longer supports is withdrawn if still only payable; one claimed, approved, paid or
+refused is never touched here, and is left to validation and recovery; a withdrawn one supported again is payable
+again, priced afresh.
 """
 
 from __future__ import annotations

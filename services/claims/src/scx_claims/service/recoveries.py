@@ -11,6 +11,7 @@ from __future__ import annotations
 from scx_claims.access import is_dwp, reads_prime
 from scx_claims.models.runs import Recovery
 from scx_claims.problems import runs as problems
+from scx_claims.repository import claims as claim_repository
 from scx_claims.repository import journeys as journey_repository
 from scx_claims.repository import runs as repository
 from scx_claims.repository.runs import RecoveryFilter
@@ -35,10 +36,17 @@ async def raise_recovery(
 ) -> Recovery:
     """Put a recovery on the ledger and record payment.recovery_raised: the next run nets it. For the claims area
     too (a failed post-payment sample: reason `extrapolated_from_sample` or `failed_validation`); the caller has
-    checked who may. Refuses (422) a contract that is not the prime's, or a referral not on that contract."""
+    checked who may. Refuses (422) a contract that is not the prime's, a referral or a claim not on that contract,
+    and (409) a claim already recovered: a claim is recovered once (a unique index holds it under races)."""
     contract = await registry.get_contract(uow, contract_id)
     if contract is None or contract.prime_id != prime_id:
         raise problems.unknown_contract(contract_id, prime_id)
+    if claim_id is not None:
+        claim = await claim_repository.get_claim(uow, claim_id)
+        if claim is None or claim.contract_id != contract_id:
+            raise problems.unknown_claim(claim_id, contract_id)
+        if await repository.claim_recovered(uow, claim_id):
+            raise problems.claim_recovered(claim_id)
     journey = None
     if case_id is not None:
         journey = await journey_repository.get_journey(uow, case_id)
