@@ -103,7 +103,7 @@ def test_the_journeys_cover_what_the_demo_promises(loader: DemoLoader) -> None:
     assert any(b.get("delivered_by") == "partner-clearsound" for b in bodies)  # a specialist partner's service
     assert [b["reason"] for b in bodies if b.get("kind") == "early_exit"] == ["found_fit_for_work_at_wca"]
     assert [b["level"] for b in bodies if "level" in b] == ["contract_manager"]
-    assert sum("/weeks/" in p for p in paths) == 4 and any(p.endswith("/in-work-support") for p in paths)
+    assert sum("/weeks/" in p for p in paths) == 6 and any(p.endswith("/in-work-support") for p in paths)
     assert any(p.endswith("/feedback") for p in paths) and any(p.endswith("/resolution") for p in paths)
 
 
@@ -112,7 +112,7 @@ def test_the_journeys_cover_what_the_demo_promises(loader: DemoLoader) -> None:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[LocalStack]:
-    services = [ServiceSpec(name, free_port()) for name in ("subcontracts", "referral", "case_tracking")]
+    services = [ServiceSpec(name, free_port()) for name in ("subcontracts", "referral", "case_tracking", "claims")]
     running = LocalStack(data_dir=tmp_path / "data", services=services, nats_port=free_port())
     try:
         running.start()
@@ -123,8 +123,8 @@ def stack(tmp_path: Path) -> Iterator[LocalStack]:
 
 @pytest.mark.e2e
 def test_the_demo_loads_its_journeys_into_case_tracking_through_the_apis(stack: LocalStack) -> None:
-    sub, ref, ct_spec = stack.services
-    loader = DemoLoader(sub.url, ref.url, ct_spec.url)
+    sub, ref, ct_spec, claims_spec = stack.services
+    loader = DemoLoader(sub.url, ref.url, ct_spec.url, claims_spec.url)
     assert not loader.already_loaded()
     began = time.monotonic()
     loaded = loader.load()
@@ -164,8 +164,60 @@ def test_the_demo_loads_its_journeys_into_case_tracking_through_the_apis(stack: 
     ]
     in_work = next(c for c in get("/cases", "partner-tynebridge")["items"] if c["traffic_light"] == "green")
     jobs = get(f"/cases/{in_work['case_id']}/jobs", "partner-tynebridge")["items"]
-    assert [j["weeks"]["at_least_16_hours"] for j in jobs] == [4]
+    assert [j["weeks"]["at_least_16_hours"] for j in jobs] == [6]
     assert len(get(f"/cases/{in_work['case_id']}/in-work-support", "partner-tynebridge")["items"]) == 4
     specialist = [a for c in cases for a in get(f"/cases/{c['case_id']}/activities", "dwp")["items"]
                   if a["delivered_by"] == "partner-clearsound"]
     assert {a["service"] for a in specialist} == {"bsl_interpreting", "sensory_needs_assessment"}
+
+
+def test_the_job_journey_earns_its_outcome_in_last_month_whatever_the_day(loader: DemoLoader) -> None:
+    """The demo pays the job outcome in last month's run (this month's is the README's): its first week of work
+    must have ended, and the outcome be payable (from the Monday after), by last month's last day."""
+    for today in DAYS:
+        sent = run_journeys(loader, today).requests
+        job_path = next(path for _, path, _ in sent if path.endswith("/jobs") and "case-into_work" in path)
+        weeks = sorted(date.fromisoformat(p.rsplit("/", 1)[1]) for _, p, b in sent
+                       if p.startswith(job_path.replace("/jobs", "/jobs/")) and "/weeks/" in p and b["hours"] >= 8)
+        payable_from = weeks[0] + timedelta(days=7)
+        assert payable_from <= today.replace(day=1) - timedelta(days=1), today
+
+
+@pytest.mark.e2e
+def test_the_demo_pays_a_job_outcome_and_flows_it_down(stack: LocalStack) -> None:
+    """The demo's money, through the claims API: the job outcome claimed, approved by the validator, paid in last
+    month's run prepared and authorised by two payments officers, and Tynebridge's share owed and paid."""
+    sub, ref, ct_spec, claims_spec = stack.services
+    loader = DemoLoader(sub.url, ref.url, ct_spec.url, claims_spec.url)
+    loaded = loader.load()
+    tokens = demo.tokens()
+    claims = httpx.Client(base_url=claims_spec.url, timeout=10)
+
+    def get(path: str, org: str, status: int = 200) -> Any:
+        response = claims.get(path, headers={"Authorization": f"Bearer {tokens[org]}"})
+        assert response.status_code == status, response.text
+        return response.json()
+
+    claim = get(f"/claims/{loaded['claim']}", "prime-northstar")
+    assert (claim["status"], claim["kind"], claim["approved_by"]) == ("paid", "job_outcome", "dwp-validator")
+    today = demo.utc_today()
+    run = get(f"/payment-runs/{loaded['run']}", "dwp")
+    assert run["status"] == "authorised"
+    assert (run["prepared_by"], run["authorised_by"]) == ("dwp-payments", "dwp-payments-authoriser")
+    assert run["period"] == (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    assert {s["prime_id"] for s in run["statements"]} == {"prime-northstar", "prime-meridian"}  # the service fees
+    statement = get(f"/payment-runs/{loaded['run']}/statements/prime-northstar", "prime-northstar")
+    outcome = [line for s in statement["statements"] for line in s["lines"] if line["kind"] == "job_outcome"]
+    assert [(line["source"], line["amount_pence"]) for line in outcome] == [("claim", claim["amount_pence"])]
+    get(f"/payment-runs/{loaded['run']}/statements/prime-northstar", "prime-meridian", 404)
+
+    tynebridge = get("/flow-down/statements/partner-tynebridge", "partner-tynebridge")
+    assert [(line["basis"], line["share_percent"], line["amount_pence"], line["status"])
+            for line in tynebridge["items"]] == [
+        ("outcome_share", demo.TYNEBRIDGE_SHARE, claim["amount_pence"] * demo.TYNEBRIDGE_SHARE // 100, "paid"),
+    ]
+    assert tynebridge["totals"]["outstanding_pence"] == 0
+    clearsound = get("/flow-down/statements/partner-clearsound", "partner-clearsound")
+    assert {line["basis"] for line in clearsound["items"]} == {"service_price"}
+    assert clearsound["totals"]["paid_pence"] == 0 and clearsound["totals"]["outstanding_pence"] > 0
+    get("/flow-down/statements/partner-clearsound", "partner-tynebridge", 404)  # a partner sees its own alone

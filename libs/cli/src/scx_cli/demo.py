@@ -8,6 +8,11 @@ future) and the weeks of a job have ended before their hours are reported. Case 
 allocations from events: the loader waits until each case is visible to the organisation delivering it, then
 records its journey as that organisation's adviser; JCP decides its fail-to-attend notices, its TPPM and the DWP
 contract manager take a complaint up.
+
+Then the money (where claims runs, `DemoLoader._payments`): the job journey's first week earns the contract's job
+outcome; Northstar claims it with a payslip, DWP's validator approves it, a payments officer prepares last month's
+payment run and another authorises it, and claims flows the run down: Northstar owes Tynebridge its outcome payment
+share and Clearsound its services' prices, and records paying Tynebridge.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ class DemoClaimant:
 
 
 TYNEBRIDGE = {"delivery": "partner", "partner_id": "partner-tynebridge"}
+TYNEBRIDGE_SHARE = 40  # % of each outcome payment Northstar passes down to Tynebridge (end-to-end)
 CLAIMANTS = [
     DemoClaimant("AB 10 20 30 A", "ESA", 6, True, ("mental_health",), "NE1", "prime-northstar", TYNEBRIDGE, 0,
                  journey="amber_on_track"),
@@ -106,12 +112,22 @@ def dev_issuer() -> TokenIssuer:
     return TokenIssuer(secret) if secret else TokenIssuer()
 
 
+# DWP's officers in claims (maker-checker): a validator approves claims, a payments officer prepares a run and
+# another authorises it. Each is a user of its own: the services tell officers apart by the token's user.
+DWP_OFFICERS = {
+    "dwp-validator": "validator", "dwp-payments": "payments_officer", "dwp-payments-authoriser": "payments_officer",
+}
+
+
 def tokens(issuer: TokenIssuer | None = None) -> dict[str, str]:
     """One token per demo organisation (its role in ORGANISATIONS), and a few users the journeys need: a DWP
-    auditor, the JCP district's TPPM (complaints) and an adviser at Tynebridge."""
+    auditor, DWP's officers in claims (`DWP_OFFICERS`), the JCP district's TPPM (complaints) and an adviser at
+    Tynebridge."""
     issuer = issuer or dev_issuer()
     out = {o.organisation_id: issuer.issue(o.organisation_id, o.kind, [o.role]) for o in ORGANISATIONS}
     out["dwp-auditor"] = issuer.issue("dwp", "dwp", ["auditor"], user="dwp-auditor")
+    for user, role in DWP_OFFICERS.items():
+        out[user] = issuer.issue("dwp", "dwp", [role], user=user)
     out[f"{JCP}-tppm"] = issuer.issue(JCP, "jcp", ["tppm"], user=f"{JCP}-tppm")
     out["partner-tynebridge-adviser"] = issuer.issue(
         "partner-tynebridge", "partner", ["adviser"], user="partner-tynebridge-adviser"
@@ -158,14 +174,16 @@ class Calendar:
 
 class DemoLoader:
     def __init__(
-        self, subcontracts_url: str, referral_url: str, case_tracking_url: str | None = None, *,
-        issuer: TokenIssuer | None = None,
+        self, subcontracts_url: str, referral_url: str, case_tracking_url: str | None = None,
+        claims_url: str | None = None, *, issuer: TokenIssuer | None = None,
     ) -> None:
         import httpx
 
         self.sub = httpx.Client(base_url=subcontracts_url, timeout=10)
         self.ref = httpx.Client(base_url=referral_url, timeout=10)
         self.ct = httpx.Client(base_url=case_tracking_url, timeout=10) if case_tracking_url else None
+        # Claims pays what the journeys make payable: without case tracking there is nothing to claim.
+        self.claims = httpx.Client(base_url=claims_url, timeout=10) if claims_url and self.ct else None
         self.issuer = issuer or dev_issuer()
         self.tokens = tokens(self.issuer)
 
@@ -205,7 +223,7 @@ class DemoLoader:
         chain: list[tuple[str, str, str, dict[str, Any]]] = [
             ("prime-northstar", "partner-tynebridge", "end_to_end",
              {"client_group": {"postcode_districts": ["NE1", "NE2", "NE3", "NE4"]}, "share_of_targets_percent": 35,
-              "monthly_capacity": 60}),
+              "outcome_payment_share_percent": TYNEBRIDGE_SHARE, "monthly_capacity": 60}),
             ("prime-northstar", "partner-clearsound", "specialist",
              {"client_group": {"health_conditions": ["hearing_impairment", "visual_impairment"]},
               "services": [{"service": "bsl_interpreting", "price_pence": 4500},
@@ -213,7 +231,8 @@ class DemoLoader:
             ("prime-northstar", "partner-citizens-advice", "sla", {}),
             ("prime-northstar", "partner-foodbank", "signposting", {}),
             ("prime-meridian", "partner-mindworks", "end_to_end",
-             {"client_group": {"health_conditions": ["mental_health"]}, "share_of_targets_percent": 25}),
+             {"client_group": {"health_conditions": ["mental_health"]}, "share_of_targets_percent": 25,
+              "outcome_payment_share_percent": 50}),
         ]
         for prime, partner, model, extra in chain:
             self._ok(self.sub.post(f"/contracts/{contracts[prime]}/subcontracts", headers=self._h(prime), json={
@@ -222,7 +241,8 @@ class DemoLoader:
         calendar = Calendar(today)
         referrals = self._refer_all(contracts, calendar)
         cases = self._journeys(referrals, calendar) if self.ct is not None else []
-        return {"contracts": contracts, "referrals": referrals, "cases": cases}
+        payments = self._payments(referrals, calendar) if self.claims is not None else {}
+        return {"contracts": contracts, "referrals": referrals, "cases": cases, **payments}
 
     # The referral service: referred, started, allocated
 
@@ -307,6 +327,74 @@ class DemoLoader:
                 raise RuntimeError(f"case {case_id} did not reach case tracking as allocated to {claimant.deliverer} "
                                    f"within {timeout:g} s: {response.status_code} {response.text}")
             time.sleep(0.05)
+
+
+    # Claims: the job outcome claimed, approved and paid in a run, and the partner's share
+
+    def _payments(self, referral_ids: list[str], calendar: Calendar) -> dict[str, Any]:
+        """Northstar claims the job outcome of the `into_work` journey with a payslip as evidence, DWP's validator
+        approves it, a payments officer prepares last month's run and another authorises it (the outcome and the
+        service fee instalments due); Northstar then owes Tynebridge its share of the outcome, and pays it, while
+        what it owes Clearsound for its services stays outstanding. Last month's run leaves this month's to the
+        README's walkthrough (a period has one run, and runs go forward)."""
+        assert self.claims is not None and self.ct is not None
+        d = calendar.day
+        case_id = next(r for r, c in zip(referral_ids, CLAIMANTS, strict=True) if c.journey == "into_work")
+        prime = "prime-northstar"
+        outcome = self._until_payable(case_id, prime)
+        job = self._ok(self.ct.get(f"/cases/{case_id}/jobs", headers=self._h(prime)))["items"][0]
+        evidence = self._ok(self.claims.post("/evidence", headers=self._h(prime), json={
+            "case_id": case_id, "kind": "payslip", "job_id": job["job_id"], "covers_from": d(7).isoformat(),
+            "covers_to": d(13).isoformat(), "obtained_how": "from_claimant", "obtained_on": d(18).isoformat(),
+            "description": "Payslip for the first week in work: 29.5 hours.",
+        }))
+        claim = self._ok(self.claims.post(
+            "/claims", headers={**self._h(prime), "Idempotency-Key": f"demo-claim-{case_id}"},
+            json={"entitlement_id": outcome["entitlement_id"], "evidence_ids": [evidence["evidence_id"]]},
+        ))
+        self._ok(self.claims.post(f"/claims/{claim['claim_id']}/approval", headers=self._h("dwp-validator"),
+                                  json={"note": "The payslip matches the hours reported for the week."}))
+        period = (calendar.today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+        run = self._ok(self.claims.post("/payment-runs", headers=self._h("dwp-payments"), json={"period": period}))
+        self._ok(self.claims.post(f"/payment-runs/{run['run_id']}/authorisation",
+                                  headers=self._h("dwp-payments-authoriser"),
+                                  json={"inputs_digest": run["inputs_digest"]}))
+        owed = self._until_owed(prime, "partner-tynebridge", run["run_id"])
+        paid = self._ok(self.claims.post("/flow-down/payments", headers=self._h(prime), json={
+            "partner_id": "partner-tynebridge", "amount_pence": sum(line["amount_pence"] for line in owed),
+            "paid_on": calendar.today.isoformat(), "owed_ids": [line["owed_id"] for line in owed],
+        }))
+        return {"claim": claim["claim_id"], "run": run["run_id"], "partner_payment": paid["payment_id"]}
+
+    def _until_payable(self, case_id: str, prime: str, timeout: float = 30.0) -> Any:
+        """Claims learns of the journey and its weeks from events: wait until its job outcome is payable."""
+        assert self.claims is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.claims.get(f"/journeys/{case_id}/entitlements", headers=self._h(prime))
+            if response.status_code == 200:
+                for entitlement in response.json()["items"]:
+                    if (entitlement["kind"], entitlement["status"]) == ("job_outcome", "payable"):
+                        return entitlement
+            elif response.status_code != 404:
+                self._ok(response)
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the job outcome of {case_id} was not payable in claims within {timeout:g} s: "
+                                   f"{response.status_code} {response.text}")
+            time.sleep(0.1)
+
+    def _until_owed(self, prime: str, partner: str, run_id: str, timeout: float = 30.0) -> list[Any]:
+        """Claims flows an authorised run down to partners on its own event: wait for the partner's lines."""
+        assert self.claims is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            statement = self._ok(self.claims.get(f"/flow-down/statements/{partner}", headers=self._h(prime)))
+            owed = [line for line in statement["items"] if line["run_id"] == run_id and line["status"] != "paid"]
+            if owed:
+                return owed
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing owed to {partner} for run {run_id} within {timeout:g} s")
+            time.sleep(0.1)
 
 
 class DemoCase:
@@ -435,25 +523,26 @@ def amber_on_track(case: DemoCase, cal: Calendar) -> None:
 
 
 def into_work(case: DemoCase, cal: Calendar) -> None:
-    """JSA 25+, at Tynebridge: green from the needs assessment, CV and interview skills, then a job from day 21
-    with each week's hours evidenced (an employer's confirmation, then payslips) and in-work support."""
+    """JSA 25+, at Tynebridge, job-ready: green from the first WFI, interview skills, then a job from day 7 with
+    each of its six weeks' hours evidenced (an employer's confirmation, then payslips) and in-work support. The
+    first week (30 hours) earns the contract's job outcome, payable from day 14: in last month whatever day it is,
+    so the demo pays it in last month's run (`DemoLoader._payments`)."""
     d = cal.day
-    case.visit("wfi", d(7), booked_on=d(3), minutes=45)
-    case.visit("needs_assessment", d(8), booked_on=d(7), minutes=45)
-    case.classify("green", 78, "job_ready", d(8))
-    case.plan(d(8), "find_work", "job_search_skills")
-    case.activity("cv", d(10), 60)
-    case.activity("interview_skills", d(14), 90)
-    case.visit("wfi", d(15), booked_on=d(14), minutes=30)
-    case.activity("job_club", d(15), 120)
-    job = case.start_job(d(21), 30, "EMP-004217")
-    case.support(job, "phone", d(22), 15)
-    case.week(job, d(21), 29.5, "employer_confirmation", d(23))
-    case.support(job, "in_work_coaching", d(29), 45)
+    case.visit("wfi", d(4), booked_on=d(3), minutes=45)
+    case.classify("green", 78, "job_ready", d(4))
+    case.plan(d(4), "find_work", "job_search_skills")
+    case.activity("interview_skills", d(4), 90)
+    job = case.start_job(d(7), 30, "EMP-004217")
+    case.visit("needs_assessment", d(8), booked_on=d(4), minutes=45)
+    case.support(job, "phone", d(8), 15)
+    case.week(job, d(7), 29.5, "employer_confirmation", d(9))
+    case.week(job, d(14), 30, "payslip", d(18))
+    case.support(job, "in_work_coaching", d(22), 45)
+    case.week(job, d(21), 31.25, "payslip", d(25))
+    case.support(job, "employer_contact", d(29), 20)
+    case.feedback(5, ["adviser", "job_search"], d(29))
     case.week(job, d(28), 30, "payslip", d(32))
-    case.support(job, "employer_contact", d(36), 20)
-    case.feedback(5, ["adviser", "job_search"], d(36))
-    case.week(job, d(35), 31.25, "payslip", d(39))
+    case.week(job, d(35), 30, "payslip", d(39))
     case.support(job, "meeting", d(43), 30)
     case.week(job, d(42), 30, "payslip", d(46))
 

@@ -70,7 +70,7 @@ def _demo_loader(services: list[ServiceSpec]) -> DemoLoader | None:
     urls = {spec.name: spec.url for spec in services}
     if "subcontracts" not in urls or "referral" not in urls:
         return None
-    return demo.DemoLoader(urls["subcontracts"], urls["referral"], urls.get("case_tracking"))
+    return demo.DemoLoader(urls["subcontracts"], urls["referral"], urls.get("case_tracking"), urls.get("claims"))
 
 
 @app.command()
@@ -173,6 +173,7 @@ def load_demo_command(
     subcontracts_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
     referral_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
     case_tracking_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
+    claims_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
 ) -> None:
     """Load the demo into a running stack (`scx up` does this itself the first time)."""
     from scx_cli import demo
@@ -180,14 +181,15 @@ def load_demo_command(
     listed = manifest.load()
     loader = demo.DemoLoader(
         subcontracts_url or listed.service("subcontracts").url, referral_url or listed.service("referral").url,
-        case_tracking_url or listed.service("case_tracking").url,
+        case_tracking_url or listed.service("case_tracking").url, claims_url or listed.service("claims").url,
     )
     if loader.already_loaded():
         typer.echo("the demo is already loaded")
         return
     result = loader.load()
     typer.echo(f"loaded {len(result['referrals'])} referrals under {len(result['contracts'])} contracts, and "
-               f"{len(result['cases'])} journeys in case tracking")
+               f"{len(result['cases'])} journeys in case tracking"
+               + (", and a payment run flowed down to the partners" if "run" in result else ""))
 
 
 @app.command()
