@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .builders import VALIDATOR, Stack, today
-from .claims_builders import approve, pay_for_test, submitted_claim
+from .claims_builders import approve, paid_by_run, submitted_claim
 
 
 def this_month() -> str:
@@ -31,11 +31,11 @@ async def claims_submitted(stack: Stack, count: int) -> list[dict[str, Any]]:
 
 
 async def claims_paid(stack: Stack, count: int) -> list[dict[str, Any]]:
-    """Approved claims whose entitlements a run (stood in for by `pay_for_test`) has paid."""
+    """Approved claims that this month's payment run (prepared and authorised by two payments officers) paid."""
     claims = await claims_submitted(stack, count)
     for claim in claims:
         assert (await approve(stack, claim["claim_id"])).status_code == 200
-        await pay_for_test(stack, claim["entitlement_id"])
+    await paid_by_run(stack)
     return claims
 
 

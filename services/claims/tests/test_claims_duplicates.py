@@ -12,14 +12,14 @@ from scx_claims.models.claims import Claim
 from scx_claims.repository import claims as repository
 
 from .builders import Stack, problem, slug
-from .claims_builders import entitle_for_test, new_journey, post_claim, record_evidence, reject
+from .claims_builders import new_journey, outcome_of, post_claim, record_evidence, reject
 
 ATTEMPTS = 6
 
 
 async def _ready(stack: Stack) -> tuple[str, str]:
     journey = await new_journey(stack)
-    return await entitle_for_test(stack, journey), await record_evidence(stack, journey)
+    return await outcome_of(stack, journey), await record_evidence(stack, journey)
 
 
 async def _one_claim_and_one_event(stack: Stack) -> None:

@@ -40,7 +40,7 @@ async def test_a_validator_approves_and_is_named_as_approver(stack: Stack) -> No
     assert (approved["status"], approved["approved_by"], approved["decided_by"]) == (
         "approved", "officer-val", "officer-val")
     assert approved["decided_on"] == today().isoformat() and approved["decision_note"] == "Payslips match"
-    assert await entitlement_status(stack, claim["entitlement_id"]) == "claimed"  # paid by a run, not by approval
+    assert await entitlement_status(stack, claim["entitlement_id"]) == "approved"  # paid by a run, not by approval
     events = await stack.service.events("claim.approved")
     assert_valid_events(events)
     assert events[0]["data"]["stage"] == "pre_payment" and events[0]["actor"]["user"] == "officer-val"

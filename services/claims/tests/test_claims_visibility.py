@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .builders import AUDITOR, CONTRACT_MANAGER, JCP, OTHER_PRIME, PRIME, SKILLS, VALIDATOR, WHOLE, Stack, today
-from .claims_builders import approve, entitle_for_test, new_journey, record_evidence, submitted_claim
+from .claims_builders import approve, new_journey, outcome_of, record_evidence, submitted_claim
 
 
 async def _ids(stack: Stack, query: str, headers: dict[str, str]) -> list[str]:
@@ -33,9 +33,9 @@ async def test_dwp_and_the_prime_see_the_claim_and_nobody_else(stack: Stack) -> 
 
 
 async def test_the_list_filters_and_pages(stack: Stack) -> None:
-    first, second = await new_journey(stack), await new_journey(stack)
+    first, second = await new_journey(stack, hours=["16"] * 13), await new_journey(stack)
     outcome = await submitted_claim(stack, first)
-    sustained = await submitted_claim(stack, first, kind="sustained_job_outcome", amount_pence=500_000)
+    sustained = await submitted_claim(stack, first, kind="sustained_job_outcome")
     other = await submitted_claim(stack, second)
     assert (await approve(stack, other["claim_id"])).status_code == 200
     yesterday, tomorrow = today() - timedelta(days=1), today() + timedelta(days=1)
@@ -49,14 +49,14 @@ async def test_the_list_filters_and_pages(stack: Stack) -> None:
     rest = (await stack.client.get(f"/claims?limit=2&cursor={page['next_cursor']}", headers=PRIME)).json()
     assert [c["claim_id"] for c in page["items"] + rest["items"]] == [
         outcome["claim_id"], sustained["claim_id"], other["claim_id"]]
-    bad = await stack.client.get("/claims?status=paid", headers=PRIME)
+    bad = await stack.client.get("/claims?status=settled", headers=PRIME)
     assert bad.status_code == 422
 
 
 async def test_the_auditor_reads_everything_and_changes_nothing(stack: Stack) -> None:
-    journey = await new_journey(stack)
+    journey = await new_journey(stack, hours=["16"] * 13)
     claim = await submitted_claim(stack, journey)
-    entitlement_id = await entitle_for_test(stack, journey, kind="sustained_job_outcome")
+    entitlement_id = await outcome_of(stack, journey, "sustained_job_outcome")
     evidence_id = await record_evidence(stack, journey)
     async with stack.service.writes_nothing():
         for response in (

@@ -14,6 +14,7 @@
 | `date-in-future` | 422 | (common) evidence obtained, or weeks covered, after today |
 | `date-too-early` | 422 | evidence obtained before the referral, or covering weeks before the job or journey began |
 | `claim-decided` | 409 | approving or rejecting a claim already approved or rejected |
+| `entitlement-no-longer-claimed` | 409 | approving a claim whose entitlement is no longer `claimed` (withdrawn) |
 | `claim-under-sample-check` | 409 | approving a claim an open pre-payment sample drew and has not checked yet |
 | `contract-not-of-prime` | 422 | drawing a sample of a contract the named prime does not hold (or that is unknown) |
 | `period-in-future` | 422 | drawing a sample of a month that has not begun |
@@ -104,6 +105,12 @@ def date_too_early(field: str, value: date, earliest: date, what: str) -> Proble
 def claim_decided(claim_id: str, status: str, on: date | None) -> Problem:
     return Problem(409, "claim-decided", "The claim is decided",
                    f"Claim {claim_id} was {status} on {on}: a claim is decided once.")
+
+
+def entitlement_no_longer_claimed(claim_id: str, entitlement_id: str, status: str) -> Problem:
+    return Problem(409, "entitlement-no-longer-claimed", "The claimed outcome no longer stands",
+                   f"Claim {claim_id}'s entitlement {entitlement_id} is {status}, no longer claimed: it is not "
+                   "approved for payment.")
 
 
 def claim_under_sample_check(claim_id: str, sample_id: str) -> Problem:

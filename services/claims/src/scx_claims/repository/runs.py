@@ -1,5 +1,5 @@
-"""Statements of the runs area: what a run would pay (read from the entitlements area's tables and, when it lands,
-the claims area's), payment runs with their statements, lines and nettings, and the recoveries ledger."""
+"""Statements of the runs area: what a run would pay (read from the entitlements area's tables and the claims
+area's approved claims), payment runs with their statements, lines and nettings, and the recoveries ledger."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import and_, bindparam, exists, func, select, update
 
+from scx_claims.models.claims import claims
 from scx_claims.models.entitlements import entitlements, instalments
 from scx_claims.models.runs import (
     PaymentRun,
@@ -68,6 +69,25 @@ async def payable_attachment_fees(uow: UnitOfWork, last_day: date) -> list[Payab
     ]
 
 
+_APPROVED_CLAIMS = select(claims).join(entitlements, entitlements.c.entitlement_id == claims.c.entitlement_id).where(
+    claims.c.status == "approved", entitlements.c.status == "approved",
+    claims.c.payable_from <= bindparam("last_day"),
+)
+
+
+async def approved_claims(uow: UnitOfWork, last_day: date) -> list[PayableInput]:
+    """Claims a validating officer approved, payable on or before the period's last day, not yet paid; each line
+    names its approver (who may not authorise the run)."""
+    rows = (await execute(uow, _APPROVED_CLAIMS, {"last_day": last_day})).mappings()
+    return [
+        PayableInput(source="claim", source_id=r["claim_id"], prime_id=r["prime_id"], contract_id=r["contract_id"],
+                     case_id=r["case_id"], kind=r["kind"], sequence=r["sequence"], month=None,
+                     payable_from=r["payable_from"], tariff_model=r["tariff_model"],
+                     tariff_version=r["tariff_version"], amount_pence=r["amount_pence"], approved_by=r["approved_by"])
+        for r in rows
+    ]
+
+
 def _lines_of_source(source: str) -> object:
     return select(run_lines.c.source_id).where(run_lines.c.run_id == bindparam("run_id"),
                                                run_lines.c.source == source)
@@ -83,6 +103,25 @@ _PAY_INSTALMENTS = update(instalments).where(
         run_lines.c.contract_id == instalments.c.contract_id, run_lines.c.month == instalments.c.month,
     ),
 ).values(status="paid")
+
+
+_PAY_CLAIMS = update(claims).where(
+    claims.c.status == "approved", claims.c.claim_id.in_(_lines_of_source("claim")),
+).values(status="paid")
+_PAY_CLAIMED_ENTITLEMENTS = update(entitlements).where(
+    entitlements.c.status == "approved",
+    entitlements.c.entitlement_id.in_(
+        select(claims.c.entitlement_id).where(claims.c.claim_id.in_(_lines_of_source("claim")))
+    ),
+).values(status="paid")
+
+
+async def pay_claims(uow: UnitOfWork, run_id: str) -> int:
+    """Mark paid the claims the run's lines pay that are still approved, and their entitlements still approved;
+    how many claims were paid with their entitlement (fewer than the lines when either no longer stood)."""
+    paid_entitlements = int((await execute(uow, _PAY_CLAIMED_ENTITLEMENTS, {"run_id": run_id})).rowcount)
+    paid_claims = int((await execute(uow, _PAY_CLAIMS, {"run_id": run_id})).rowcount)
+    return min(paid_claims, paid_entitlements)
 
 
 async def pay_entitlements(uow: UnitOfWork, run_id: str) -> int:

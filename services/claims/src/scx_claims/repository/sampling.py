@@ -63,7 +63,8 @@ async def population(
     uow: UnitOfWork, *, stage: str, contract_id: str, kind: str, first: date, last: date
 ) -> list[Claim]:
     """Similar claims (one contract, so one prime; one outcome kind; submitted from `first` to `last`): before
-    payment those awaiting a decision; after payment those approved whose entitlement is paid and not recovered."""
+    payment those awaiting a decision; after payment those a run paid (the claim and its entitlement) and not
+    recovered."""
     c = claims.c
     query = select(claims).where(
         c.contract_id == contract_id, c.kind == kind, c.submitted_on >= first, c.submitted_on <= last,
@@ -73,7 +74,7 @@ async def population(
     else:
         e = entitlements.c
         query = query.join(entitlements, e.entitlement_id == c.entitlement_id).where(
-            c.status == "approved", e.status == "paid",
+            c.status == "paid", e.status == "paid",
             ~exists().where(recoveries.c.claim_id == c.claim_id),
         )
     return await fetch_all(uow, Claim, query)

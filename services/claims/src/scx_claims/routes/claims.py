@@ -38,7 +38,7 @@ SUBMISSION = problems({400: "the Idempotency-Key is not 1-200 printable characte
                        409: "the outcome is claimed already, not payable, or not payable yet"})
 IDEMPOTENT = problems({400: "the Idempotency-Key is not 1-200 printable characters"})
 LISTING = problems({400: "the cursor is not one this service issued"})
-ClaimStatus = Annotated[str | None, Query(pattern="^(submitted|approved|rejected)$")]
+ClaimStatus = Annotated[str | None, Query(pattern="^(submitted|approved|paid|rejected)$")]
 Paging = Annotated[PageRequest, Depends(page_request)]
 router = service_router(tags=["evidence and claims"])
 

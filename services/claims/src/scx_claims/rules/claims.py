@@ -20,6 +20,7 @@ from scx_contracts.claims import ClaimRejectionReason, OutcomeKind
 CLAIMABLE_KINDS: frozenset[str] = frozenset(get_args(OutcomeKind))
 CLAIMABLE_STATUS = "payable"
 CLAIMED = "claimed"
+APPROVED = "approved"
 REFUSED = "refused"
 # Reasons that leave the outcome claimable with other evidence.
 CORRECTABLE: frozenset[str] = frozenset({"evidence_missing", "evidence_insufficient", "other"})

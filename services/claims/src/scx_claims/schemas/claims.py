@@ -92,7 +92,7 @@ class ClaimOut(BaseModel):
     tariff_version: int
     payable_from: date
     evidence_ids: list[str]
-    status: str = Field(description="submitted, approved or rejected")
+    status: str = Field(description="submitted, approved (then paid by a run) or rejected")
     submitted_on: date
     submitted_by: str
     submitted_at: datetime

@@ -9,7 +9,9 @@
   entitlement is read `FOR UPDATE` and moves to `claimed`, and a unique index on live claims catches what gets
   past that, so a retried, resubmitted or concurrent duplicate makes no second claim.
 - **Validation**: a DWP validating officer approves or rejects a submitted claim, once; an approval names the
-  officer (`approved_by`), whom the runs area refuses as the authoriser of a run holding the claim. A rejection's
+  officer (`approved_by`), whom the runs area refuses as the authoriser of a run holding the claim; only a claim
+  whose entitlement is still `claimed` is approved, and the entitlement moves to `approved` with it. The run that
+  pays the claim marks both `paid`. A rejection's
   effect on the entitlement is `rules.claims.entitlement_after_rejection`. A claim drawn in an open pre-payment
   sample is approved only once its check is recorded.
 - **Who sees**: DWP (validators, contract managers, operators, auditors) everything; a prime its own; anyone
@@ -195,6 +197,12 @@ async def approve_claim(uow: UnitOfWork, principal: Principal, *, claim_id: str,
     sample_id = await sampling_repository.awaits_pre_payment_check(uow, claim.claim_id)
     if sample_id is not None:
         raise claim_problems.claim_under_sample_check(claim.claim_id, sample_id)
+    entitlement = await entitlement_repository.get_entitlement(uow, claim.entitlement_id, for_update=True)
+    if entitlement is None or entitlement.status != rules.CLAIMED:  # e.g. withdrawn: the weeks no longer stand
+        raise claim_problems.entitlement_no_longer_claimed(
+            claim.claim_id, claim.entitlement_id, "gone" if entitlement is None else entitlement.status)
+    await entitlement_repository.update_entitlement(
+        uow, replace(entitlement, status=rules.APPROVED), columns=("status",))
     day = today()
     approved = replace(
         claim, status="approved", decided_on=day, decided_by=principal.user, approved_by=principal.user,

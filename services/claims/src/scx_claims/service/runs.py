@@ -1,8 +1,8 @@
 """Payment runs: DWP prepares a month's run, another officer authorises it, and its statements are paid.
 
 - **Prepare** (a payments officer): the run's inputs are read from every source (`SOURCES`: the service fee
-  instalments due up to the period, the attachment fees payable by its last day, and, when the claims area lands,
-  the approved claims not yet paid) with the outstanding recoveries, and frozen as the run's lines and nettings,
+  instalments due up to the period, the attachment fees payable by its last day, and the approved claims not yet
+  paid) with the outstanding recoveries, and frozen as the run's lines and nettings,
   with their digest; a statement per prime and contract (the arithmetic is `rules.runs`). A period has one run
   unless it was abandoned; one run is open at a time (so nothing is in two runs); runs go forward.
 - **Authorise** (a payments officer who approved no claim in the run: maker-checker; stating the inputs digest they
@@ -62,9 +62,14 @@ async def _attachment_fees(uow: UnitOfWork, _: str, last_day: date) -> list[Paya
     return await repository.payable_attachment_fees(uow, last_day)
 
 
+async def _approved_claims(uow: UnitOfWork, _: str, last_day: date) -> list[PayableInput]:
+    return await repository.approved_claims(uow, last_day)
+
+
 SOURCES: tuple[InputSource, ...] = (
     InputSource("instalment", _instalments, repository.pay_instalments),
     InputSource("entitlement", _attachment_fees, repository.pay_entitlements),
+    InputSource("claim", _approved_claims, repository.pay_claims),
 )
 
 

@@ -2,7 +2,7 @@
 
 - A DWP validating officer draws a sample of similar claims (one prime's contract, one month of submission, one
   outcome kind) at a rate in basis points. Before payment the population is the claims awaiting a decision; after
-  payment, the approved claims whose entitlement is paid and not yet recovered. The seed is made with `secrets`,
+  payment, the claims a run paid (claim and entitlement `paid`) not yet recovered. The seed is made with `secrets`,
   stored with every claim of the population as it stood, and published in `claim.sample_drawn`, so the same
   claims are drawn again (`redraw`) by anyone holding the seed and the population.
 - Each drawn claim is checked once: passed, or failed for a coded reason. Before payment a failed claim still
