@@ -4,13 +4,6 @@ a run cannot authorise it (maker-checker)."""
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
-from scx_claims.rules.runs import PayableInput
-from scx_claims.service import runs
-
 from .builders import (
     AUDITOR,
     CONTRACT_MANAGER,
@@ -28,6 +21,7 @@ from .builders import (
     problem,
     slug,
 )
+from .claims_builders import JOB_OUTCOME_PENCE, approve, submitted_claim
 from .entitlements_builders import award_work_programme
 from .runs_builders import (
     INSTALMENT,
@@ -102,39 +96,23 @@ async def test_a_prime_without_a_statement_in_a_run_does_not_see_it(stack: Stack
     assert (await stack.client.get("/payment-runs?status=authorised", headers=PAYMENTS)).json()["items"] == []
 
 
-async def test_an_officer_who_approved_a_claim_in_the_run_cannot_authorise_it(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Approved claims are one more source of the run's inputs; here a stand-in for the claims area's, approved by
-    officer-both (a validator who is also a payments officer)."""
-    assert stack.chain is not None
-    contract = stack.chain.contract_id
-    paid: list[str] = []
-
-    async def approved_claims(_uow: object, _period: str, _last_day: date) -> list[PayableInput]:
-        return [PayableInput(
-            source="claim", source_id="claim-1", prime_id="prime-north", contract_id=contract, case_id="case-j",
-            kind="job_outcome", sequence=1, month=None, payable_from=date(2026, 1, 5),
-            tariff_model="pathways-30-50-20", tariff_version=1, amount_pence=250_000, approved_by="officer-both",
-        )]
-
-    async def pay_claims(_uow: object, run_id: str) -> int:
-        paid.append(run_id)
-        return 1
-
-    monkeypatch.setattr(runs, "SOURCES", (*runs.SOURCES, runs.InputSource("claim", approved_claims, pay_claims)))
+async def test_an_officer_who_approved_a_claim_in_the_run_cannot_authorise_it(stack: Stack) -> None:
+    """Approved claims are one more source of the run's inputs: a real claim, approved by officer-both (a validator
+    who is also a payments officer), who may then not authorise the run paying it."""
+    claim = await submitted_claim(stack)
+    assert (await approve(stack, claim["claim_id"], VALIDATOR_AND_PAYMENTS)).status_code == 200
     run = await prepared(stack)
-    assert run["gross_pence"] == 250_000 + 2 * len(due_months(stack, this_month())) * INSTALMENT
+    assert run["gross_pence"] == JOB_OUTCOME_PENCE + 2 * len(due_months(stack, this_month())) * INSTALMENT
     [claimed] = [s for s in run["statements"] if s["prime_id"] == "prime-north"]
-    assert claimed["gross_pence"] == 250_000 + len(due_months(stack, this_month())) * INSTALMENT
+    assert claimed["gross_pence"] == JOB_OUTCOME_PENCE + len(due_months(stack, this_month())) * INSTALMENT
     async with stack.service.writes_nothing():
         refused = await authorise(stack, run, token=VALIDATOR_AND_PAYMENTS)
         assert slug(problem(refused, 403)) == "approver-cannot-authorise"
         assert "officer-both" in refused.json()["detail"]
-    assert paid == []
+    assert (await stack.client.get(f"/claims/{claim['claim_id']}", headers=PRIME)).json()["status"] == "approved"
     maker = bearer("dwp", "dwp", "payments_officer", user="officer-pay")
     assert (await authorise(stack, run, token=maker)).status_code == 200
-    assert paid == [run["run_id"]]
+    assert (await stack.client.get(f"/claims/{claim['claim_id']}", headers=PRIME)).json()["status"] == "paid"
 
 
 async def test_runs_and_statements_answer_bad_tokens_with_401(stack: Stack) -> None:
