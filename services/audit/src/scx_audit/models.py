@@ -40,6 +40,12 @@ ledger_leaves = Table(
 )
 
 
+LEAF_COLUMNS = tuple(c.name for c in ledger_leaves.columns)
+# A leaf's row as ingest writes it: a tuple in LEAF_COLUMNS order (a record per leaf costs more than the leaf's hash).
+LeafRow = tuple[int, int, bytes, bytes, str, str | None, str | None, datetime | None, str | None, str | None,
+                str | None, datetime]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Leaf:
     leaf_index: int
@@ -66,11 +72,8 @@ ledger_parties = Table(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Party:
-    organisation_id: str
-    leaf_index: int
-    as_actor: bool
+PARTY_COLUMNS = tuple(c.name for c in ledger_parties.columns)
+PartyRow = tuple[str, int, bool]  # in PARTY_COLUMNS order
 
 
 # The hashes of completed subtrees at every fourth level (4, 8, 12...; level 0 is the leaves' own hash): any node
@@ -84,11 +87,8 @@ ledger_nodes = Table(
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredNode:
-    level: int
-    node_index: int
-    hash: bytes
+NODE_COLUMNS = tuple(c.name for c in ledger_nodes.columns)
+NodeRow = tuple[int, int, bytes]  # in NODE_COLUMNS order: level, node_index, hash
 
 
 # One row: the ledger's size, the last stream sequence appended and the compact range (the hashes of the perfect

@@ -3,20 +3,26 @@ arguments, and returns records; this is the only module that touches `uow.sessio
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import Boolean, Table, and_, bindparam, exists, insert, or_, select
+from sqlalchemy.engine import Dialect
 
 from scx_audit.models import (
+    LEAF_COLUMNS,
+    NODE_COLUMNS,
+    PARTY_COLUMNS,
     Gap,
     Head,
     Leaf,
-    Party,
+    LeafRow,
+    NodeRow,
+    PartyRow,
     StoredCheckpoint,
-    StoredNode,
     ledger_checkpoints,
     ledger_gaps,
     ledger_head,
@@ -32,7 +38,6 @@ from scx_persistence.records import (
     fetch_one,
     insert_if_new,
     insert_record,
-    insert_records,
     scalar,
     select_by,
     update_record,
@@ -103,11 +108,53 @@ async def update_head(uow: UnitOfWork, head: Head) -> None:
     await update_record(uow, ledger_head, head, columns=("size", "last_sequence", "fringe"))
 
 
-async def add_leaves(uow: UnitOfWork, leaves: Sequence[Leaf], parties: Sequence[Party],
-                     nodes: Sequence[StoredNode]) -> None:
-    await insert_records(uow, ledger_leaves, leaves)
-    await insert_records(uow, ledger_parties, parties)
-    await insert_records(uow, ledger_nodes, nodes)
+async def add_leaves(uow: UnitOfWork, leaves: Sequence[LeafRow], parties: Sequence[PartyRow],
+                     nodes: Sequence[NodeRow]) -> None:
+    await _insert_rows(uow, ledger_leaves, LEAF_COLUMNS, leaves)
+    await _insert_rows(uow, ledger_parties, PARTY_COLUMNS, parties)
+    await _insert_rows(uow, ledger_nodes, NODE_COLUMNS, nodes)
+
+
+@dataclass(frozen=True)
+class _Bulk:
+    sql: str
+    convert: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, the column type's bind processor)
+
+
+@cache
+def _bulk(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Bulk:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    assert compiled.positiontup == list(columns), "a positional paramstyle, in column order"
+    convert = []
+    for position, name in enumerate(columns):
+        column_type = table.c[name].type
+        if isinstance(column_type, Boolean):
+            continue  # a Python bool is what both drivers take for it (SQLite's is an int), as it is
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            convert.append((position, processor))
+    return _Bulk(compiled.string, tuple(convert))
+
+
+async def _insert_rows(
+    uow: UnitOfWork, table: Table, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert rows given as tuples in `columns` order, with one executemany of the driver: the statement compiled
+    once per dialect, each value converted by its column type's own bind processor (the dates), and
+    nothing else done per row. SQLAlchemy's executemany of dicts spent more per row than SQLite's insert did."""
+    if not rows:
+        return
+    connection = await uow.session.connection()
+    bulk = _bulk(table, columns, connection.dialect)
+    if bulk.convert:
+        columns_of = list(zip(*rows, strict=True))
+        for position, processor in bulk.convert:
+            done: dict[Any, Any] = {}  # a batch's rows share values (appended_at): convert each once
+            columns_of[position] = tuple(
+                done[v] if v in done else done.setdefault(v, processor(v)) for v in columns_of[position]
+            )
+        rows = list(zip(*columns_of, strict=True))
+    await connection.exec_driver_sql(bulk.sql, rows if isinstance(rows, list) else list(rows))
 
 
 async def stored_hashes(uow: UnitOfWork, spans: Sequence[Span]) -> dict[tuple[int, int], bytes]:
