@@ -278,6 +278,11 @@ async def search(uow: UnitOfWork, where: LeafFilter, *, after: int, below: int, 
             joined.append(p.as_actor.is_(True))
         query = query.join(ledger_parties, and_(*joined))
         params["organisation_id"] = where.organisation_id
-    query = query.where(*conditions).order_by(c.leaf_index).limit(bindparam("limit"))
+        # In the parties' key order (the same leaves): ordered by the leaves' own, SQLite sorted every event of the
+        # organisation before taking a page.
+        order = p.leaf_index
+    else:
+        order = c.leaf_index
+    query = query.where(*conditions).order_by(order).limit(bindparam("limit"))
     return await fetch_all(uow, Leaf, query, params)
 
