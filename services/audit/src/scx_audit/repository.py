@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Boolean, Table, and_, bindparam, exists, insert, or_, select
+from sqlalchemy import Boolean, LargeBinary, Table, and_, bindparam, exists, insert, or_, select
 from sqlalchemy.engine import Dialect
 
 from scx_audit.models import (
@@ -128,8 +128,8 @@ def _bulk(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Bulk:
     convert = []
     for position, name in enumerate(columns):
         column_type = table.c[name].type
-        if isinstance(column_type, Boolean):
-            continue  # a Python bool is what both drivers take for it (SQLite's is an int), as it is
+        if isinstance(column_type, Boolean | LargeBinary):
+            continue  # bool and bytes are what both drivers take for these, as they are (no per-row wrapping)
         processor = column_type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
             convert.append((position, processor))

@@ -255,8 +255,10 @@ async def search(
     page = found[:limit]
     proofs = None
     if with_proofs:
-        proofs = [await range_hashes(uow, merkle.inclusion_ranges(leaf.leaf_index, latest.tree_size))
-                  for leaf in page]
+        # Every leaf's proof at once: the stored hashes they need (their upper levels shared) in one set of reads.
+        paths = [merkle.inclusion_ranges(leaf.leaf_index, latest.tree_size) for leaf in page]
+        hashes = iter(await range_hashes(uow, [r for path in paths for r in path]))
+        proofs = [[next(hashes) for _ in path] for path in paths]
     return Found(latest, page, proofs, len(found) > limit)
 
 
