@@ -57,17 +57,13 @@ _LEAVES_BETWEEN = (
     .where(ledger_leaves.c.leaf_index >= bindparam("start"), ledger_leaves.c.leaf_index < bindparam("end"))
     .order_by(ledger_leaves.c.leaf_index)
 )
-_LEAF_HASHES = (
-    select(ledger_leaves.c.leaf_index, ledger_leaves.c.leaf_hash)
-    .where(ledger_leaves.c.leaf_index >= bindparam("first"), ledger_leaves.c.leaf_index < bindparam("end"))
+_IN_CHUNK = 1000  # hashes asked for in one statement (SQLite allows 32,766 parameters, PostgreSQL 65,535)
+_LEAF_HASHES_IN = select(ledger_leaves.c.leaf_index, ledger_leaves.c.leaf_hash).where(
+    ledger_leaves.c.leaf_index.in_(bindparam("indices", expanding=True))
 )
-_NODE_HASHES = (
-    select(ledger_nodes.c.node_index, ledger_nodes.c.hash)
-    .where(
-        ledger_nodes.c.level == bindparam("level"),
-        ledger_nodes.c.node_index >= bindparam("first"),
-        ledger_nodes.c.node_index < bindparam("end"),
-    )
+_NODE_HASHES_IN = select(ledger_nodes.c.node_index, ledger_nodes.c.hash).where(
+    ledger_nodes.c.level == bindparam("level"),
+    ledger_nodes.c.node_index.in_(bindparam("indices", expanding=True)),
 )
 _INDEX_OF_HASH = (
     select(ledger_leaves.c.leaf_index)
@@ -158,29 +154,23 @@ async def _insert_rows(
 
 
 async def stored_hashes(uow: UnitOfWork, spans: Sequence[Span]) -> dict[tuple[int, int], bytes]:
-    """The stored hashes of each span, keyed by (level, index); one statement per span (a proof needs a few dozen)."""
+    """The stored hashes of each span, keyed by (level, index): one statement per level (per thousand hashes), not
+    per span, so that a page of events with their inclusion proofs is a handful of reads, not hundreds."""
+    wanted: dict[int, set[int]] = {}
+    for span in spans:
+        wanted.setdefault(span.level, set()).update(range(span.first, span.first + span.count))
     found: dict[tuple[int, int], bytes] = {}
-    for span in _merged(spans):
-        params = {"first": span.first, "end": span.first + span.count}
-        if span.level == 0:
-            rows = await execute(uow, _LEAF_HASHES, params)
-        else:
-            rows = await execute(uow, _NODE_HASHES, {**params, "level": span.level})
-        for index, digest in rows:
-            found[(span.level, index)] = digest
+    for level, indices in sorted(wanted.items()):
+        ordered = sorted(indices)
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start:start + _IN_CHUNK]
+            if level == 0:
+                rows = await execute(uow, _LEAF_HASHES_IN, {"indices": chunk})
+            else:
+                rows = await execute(uow, _NODE_HASHES_IN, {"indices": chunk, "level": level})
+            for index, digest in rows:
+                found[(level, index)] = digest
     return found
-
-
-def _merged(spans: Sequence[Span]) -> list[Span]:
-    """Spans of one level that touch or overlap, as one."""
-    out: list[Span] = []
-    for span in sorted(spans, key=lambda s: (s.level, s.first)):
-        last = out[-1] if out else None
-        if last and last.level == span.level and span.first <= last.first + last.count:
-            out[-1] = Span(last.level, last.first, max(last.count, span.first + span.count - last.first))
-        else:
-            out.append(span)
-    return out
 
 
 async def leaves_between(uow: UnitOfWork, *, start: int, end: int) -> list[Leaf]:
