@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md
 	$(BIN)/scx bench-events --output docs/benchmarks.md
 	$(BIN)/scx bench-audit --ledger-size $(AUDIT_LEDGER_SIZE) --cache data/bench-audit --output docs/benchmarks.md
+	$(BIN)/scx bench-claims --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data

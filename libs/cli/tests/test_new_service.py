@@ -40,9 +40,10 @@ def test_a_bad_or_taken_name_is_refused_and_nothing_is_written(root: Path, name:
 def test_the_template_fills_every_placeholder(root: Path) -> None:
     (root / "deploy" / "postgres").mkdir(parents=True)
     (root / "deploy" / "gateway").mkdir(parents=True)
-    service, written = newservice.create(root, "claims", owns="claims for payment")
-    assert (service.port, service.settings_prefix) == (NEXT_PORT, "SCX_CLAIMS_")
-    app = (root / "services" / "claims" / "src" / "scx_claims" / "app.py").read_text()
-    assert 'description="claims for payment"' in app and "{{" not in app
-    assert len(list((root / "services" / "claims" / "migrations" / "versions").glob("*_messaging_tables.py"))) == 1
+    service, written = newservice.create(root, "trial_payments", owns="trial payments")
+    assert (service.port, service.settings_prefix) == (NEXT_PORT, "SCX_TRIAL_PAYMENTS_")
+    app = (root / "services" / "trial_payments" / "src" / "scx_trial_payments" / "app.py").read_text()
+    assert 'description="trial payments"' in app and "{{" not in app
+    versions = root / "services" / "trial_payments" / "migrations" / "versions"
+    assert len(list(versions.glob("*_messaging_tables.py"))) == 1
     assert Path("README.md") in written

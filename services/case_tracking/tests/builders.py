@@ -134,8 +134,8 @@ class Stack:
         """A referral received and started (and allocated to `partner` when given): its case is open, and synced."""
         referral = await self.refer(referral_date=referral_date, mandatory=mandatory)
         await self.referrals.start(referral, started_on or referral_date or today())
-        if partner is not None:
-            referral = await self.allocate(referral, partner, sync=False)
+        if partner is not None:  # allocated on the day it started, as a prime usually does
+            referral = await self.allocate(referral, partner, on=started_on or referral_date or today(), sync=False)
         await self.synced()
         return referral
 

@@ -103,6 +103,7 @@ async def test_only_the_referring_districts_referrers_and_tppm_decide(stack: Sta
             "DWP": DWP, "an auditor": AUDITOR,
         }.items()}
     assert problem(responses.pop("another district"), 404)
+    assert problem(responses.pop("a work coach"), 404)  # a role that does not work with cases sees no notice
     for name, response in responses.items():
         assert slug(problem(response, 403)) == "forbidden", name
     by_tppm = await decide(stack, notice["notice_id"], headers=TPPM, decision="no_action")

@@ -1,25 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest_asyncio
 
-from scx_claims.app import create_app
-from scx_claims.config import ClaimsSettings
-from scx_claims.models import metadata
 from scx_messaging import LocalNatsServer
-from scx_testing.api import ServiceProbe, serve
 from scx_testing.plugin import MigratedDatabase
 
-ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+from .builders import ALEMBIC_INI, Stack, build_chain, running_stack
 
 
 @pytest_asyncio.fixture
-async def service(migrated_database: MigratedDatabase, nats_server: LocalNatsServer) -> AsyncIterator[ServiceProbe]:
-    """The claims app on a fresh migrated database (SQLite and PostgreSQL) and its own nats-server."""
-    settings = ClaimsSettings(
-        database_url=migrated_database(ALEMBIC_INI), nats_servers=[nats_server.url], log_json=False
-    )
-    async with serve(create_app(settings), metadata) as probe:
-        yield probe
+async def stack(migrated_database: MigratedDatabase, nats_server: LocalNatsServer) -> AsyncIterator[Stack]:
+    """The claims app on a fresh migrated database of the backend under test (SQLite and PostgreSQL), a real
+    nats-server, and prime-north's PL Pathways contract and supply chain known to it."""
+    async with running_stack(migrated_database(ALEMBIC_INI), nats_server.url) as running:
+        await build_chain(running)
+        yield running

@@ -11,7 +11,7 @@ from scx_testing.api import bad_tokens
 from scx_testing.fuzz import fuzz_api
 from scx_testing.plugin import MigratedDatabase
 
-from .conftest import ALEMBIC_INI
+from .builders import ALEMBIC_INI
 
 issuer = TokenIssuer()
 TOKENS = {

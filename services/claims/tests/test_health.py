@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from scx_testing.api import ServiceProbe
+from .builders import Stack
 
 
-async def test_it_is_alive_and_ready(service: ServiceProbe) -> None:
-    assert (await service.client.get("/health")).status_code == 200
-    ready = await service.client.get("/ready")
+async def test_it_is_alive_and_ready(stack: Stack) -> None:
+    assert (await stack.client.get("/health")).status_code == 200
+    ready = await stack.client.get("/ready")
     assert ready.status_code == 200, ready.text
     assert ready.json()["status"] == "ready"

@@ -28,7 +28,10 @@ from .builders import (
     specialist,
 )
 
-TERMS = ("client_group", "share_of_targets_percent", "services", "monthly_capacity", "start_date", "end_date")
+TERMS = (
+    "client_group", "share_of_targets_percent", "outcome_payment_share_percent", "services", "monthly_capacity",
+    "start_date", "end_date",
+)
 
 
 @pytest.fixture
@@ -73,7 +76,8 @@ async def test_a_prime_agrees_a_subcontract_under_each_of_the_four_models(
         assert subcontract["contract_id"] == contract["contract_id"] and subcontract["prime_id"] == "prime-north"
         assert (subcontract["status"], subcontract["variation"], subcontract["ended_on"]) == ("live", 0, None)
         assert terms_of(subcontract) == {
-            **expected_terms[model], "start_date": contract["start_date"], "end_date": contract["end_date"]
+            **expected_terms[model], "outcome_payment_share_percent": None,
+            "start_date": contract["start_date"], "end_date": contract["end_date"],
         }
         assert event["data"] == {
             "subcontract_id": subcontract["subcontract_id"], "contract_id": contract["contract_id"],

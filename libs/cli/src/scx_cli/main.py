@@ -63,13 +63,14 @@ def _check_ports(nats_port: int, services: list[ServiceSpec]) -> None:
 
 
 def _demo_loader(services: list[ServiceSpec]) -> DemoLoader | None:
-    """The demo fills the registry and the referral journey; without those services there is nothing to load."""
+    """The demo fills the registry and the referral journey, and the journeys after it where case tracking runs;
+    without the first two there is nothing to load."""
     from scx_cli import demo
 
     urls = {spec.name: spec.url for spec in services}
     if "subcontracts" not in urls or "referral" not in urls:
         return None
-    return demo.DemoLoader(urls["subcontracts"], urls["referral"])
+    return demo.DemoLoader(urls["subcontracts"], urls["referral"], urls.get("case_tracking"))
 
 
 @app.command()
@@ -171,19 +172,22 @@ def token(
 def load_demo_command(
     subcontracts_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
     referral_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
+    case_tracking_url: Annotated[str | None, typer.Option(help="default: services.toml's port")] = None,
 ) -> None:
     """Load the demo into a running stack (`scx up` does this itself the first time)."""
     from scx_cli import demo
 
     listed = manifest.load()
     loader = demo.DemoLoader(
-        subcontracts_url or listed.service("subcontracts").url, referral_url or listed.service("referral").url
+        subcontracts_url or listed.service("subcontracts").url, referral_url or listed.service("referral").url,
+        case_tracking_url or listed.service("case_tracking").url,
     )
     if loader.already_loaded():
         typer.echo("the demo is already loaded")
         return
     result = loader.load()
-    typer.echo(f"loaded {len(result['referrals'])} referrals under {len(result['contracts'])} contracts")
+    typer.echo(f"loaded {len(result['referrals'])} referrals under {len(result['contracts'])} contracts, and "
+               f"{len(result['cases'])} journeys in case tracking")
 
 
 @app.command()
@@ -290,6 +294,20 @@ def bench_audit(
     options = bench.AuditBenchOptions(backlog, ledger_size, queries, verify_size, cache)
     report = bench.run_audit_bench(options, typer.echo, parts=parts, keep_data=keep_data)
     typer.echo(bench.section(report))
+    if output is not None:
+        bench.write_section(report, output)
+
+
+@app.command("bench-claims")
+def bench_claims(
+    referrals: Annotated[int, typer.Option(help="referrals in the contract's year")] = 40_000,
+    output: Annotated[Path | None, typer.Option(help="write (or replace) its section of this markdown file")] = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's databases and logs")] = False,
+) -> None:
+    """A payment run over a year of a large contract: its time, and the rerun's identical digest and statement."""
+    from scx_cli import bench_claims as bench
+
+    report = bench.run_claims_bench(bench.ClaimsBenchOptions(referrals=referrals), typer.echo, keep_data=keep_data)
     if output is not None:
         bench.write_section(report, output)
 

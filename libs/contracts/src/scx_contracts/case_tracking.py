@@ -136,7 +136,10 @@ class CaseAdviserAssigned(EventData):
     """The delivering organisation assigned the case to one of its advisers (a user id of its own, never a name)."""
 
     case_id: RecordId
-    adviser: Label = Field(description="the adviser's user id, as the tokens name users")
+    adviser: str = Field(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$",
+        description="the adviser's user id, as the tokens name users (never a name with spaces)",
+    )
     delivering_organisation_id: OrganisationId
     assigned_on: IsoDate
 

@@ -44,3 +44,13 @@ def claimant_ref(nino: str, key: bytes) -> str:
 
 def mask(nino: str) -> str:
     return f"{nino[:2]}******{nino[-1]}"
+
+
+_NINO_SHAPE = re.compile(r"[A-Z]{2}[0-9]{6}[A-D]?")
+
+
+def looks_like_nino(value: str) -> bool:
+    """Whether `value` is shaped like an NI number (two letters, six digits, a suffix or none), with spaces,
+    separators and case ignored: a code field that would carry one into an event refuses it."""
+    squeezed = re.sub(r"[\s_.:-]+", "", value, flags=re.ASCII).upper()
+    return _NINO_SHAPE.fullmatch(squeezed) is not None

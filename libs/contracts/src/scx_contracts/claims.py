@@ -24,6 +24,7 @@ __all__ = [
     "PartnerOwed",
     "PartnerPaid",
     "PayableKind",
+    "PaymentRunAbandoned",
     "PaymentRunAuthorised",
     "PaymentRunPrepared",
     "RecoveryNetted",
@@ -32,6 +33,7 @@ __all__ = [
     "SampleConcluded",
     "SampleDrawn",
     "StatementIssued",
+    "TariffVersionAdded",
     "ValidationStage",
 ]
 
@@ -145,6 +147,17 @@ class PaymentRunAuthorised(EventData):
     authorised_on: IsoDate
 
 
+@event("payment.run_abandoned", 1)
+class PaymentRunAbandoned(EventData):
+    """DWP abandoned a prepared run before its authorisation: nothing in it is paid, its recoveries stay
+    outstanding, and its period may be prepared again."""
+
+    run_id: RecordId
+    period: Month
+    inputs_digest: Sha256
+    abandoned_on: IsoDate
+
+
 @event("payment.statement_issued", 1)
 class StatementIssued(EventData):
     """One prime's statement in a run: a line per referral and fee, gross, recoveries netted, net."""
@@ -212,3 +225,16 @@ class PartnerPaid(EventData):
     amount_pence: Pence
     paid_on: IsoDate
     owed_ids: list[RecordId] = Field(min_length=1, max_length=1000)
+
+
+@event("tariff.version_added", 1)
+class TariffVersionAdded(EventData):
+    """A DWP contract manager added a version of a payment model's tariff, effective from a future date: it decides
+    what becomes payable from that date and never reprices what was payable before. The body stays in claims; its
+    digest names it."""
+
+    model: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,46}[a-z0-9]$")]
+    version: PositiveCount
+    effective_from: IsoDate
+    body_digest: Sha256
+    assumptions: Count = Field(description="how many of its figures are assumptions rather than published")

@@ -79,10 +79,15 @@ class SpecialistService(ContractModel):
 
 
 class SubcontractTerms(ContractModel):
-    """The terms that follow from the supply-chain model; the ones a model does not use stay empty."""
+    """The terms that follow from the supply-chain model; the ones a model does not use stay empty.
+
+    `outcome_payment_share_percent` (end-to-end only) is the percentage of each outcome payment DWP makes for a
+    journey the partner delivered that the prime passes down to it. Optional, so it was added within v1 (ADR 0005):
+    terms agreed before it existed, and older readers, simply do without it."""
 
     client_group: ClientGroup | None = None
     share_of_targets_percent: Percent | None = None
+    outcome_payment_share_percent: Percent | None = None
     services: list[SpecialistService] = Field(default_factory=list, max_length=MAX_SPECIALIST_SERVICES)
     monthly_capacity: PositiveCount | None = None
     start_date: IsoDate

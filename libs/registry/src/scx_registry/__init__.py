@@ -12,6 +12,7 @@ from scx_registry.models import (
     KnownOrganisation,
     KnownSubcontract,
     ProfileMonth,
+    SubcontractPaymentTerms,
     registry_metadata,
 )
 
@@ -21,5 +22,6 @@ __all__ = [
     "KnownOrganisation",
     "KnownSubcontract",
     "ProfileMonth",
+    "SubcontractPaymentTerms",
     "registry_metadata",
 ]

@@ -3,6 +3,7 @@ already is) and waits, rather than guesses, when an event's predecessor has not 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from scx_contracts import Envelope
@@ -19,7 +20,13 @@ from scx_persistence import UnitOfWork
 from scx_persistence.inbox import MissingPredecessor
 from scx_persistence.subscriptions import Subscriptions, on
 from scx_registry import repository
-from scx_registry.models import KnownContract, KnownOrganisation, KnownSubcontract, ProfileMonth
+from scx_registry.models import (
+    KnownContract,
+    KnownOrganisation,
+    KnownSubcontract,
+    ProfileMonth,
+    SubcontractPaymentTerms,
+)
 
 
 async def organisation_registered(uow: UnitOfWork, _: Envelope, data: OrganisationRegistered) -> None:
@@ -61,10 +68,21 @@ def _terms(terms: SubcontractTerms) -> dict[str, Any]:
         "services": [s.service for s in terms.services],
         "service_prices": [{"service": s.service, "price_pence": s.price_pence} for s in terms.services],
         "share_of_targets_percent": terms.share_of_targets_percent,
+        "outcome_payment_share_percent": terms.outcome_payment_share_percent,
         "monthly_capacity": terms.monthly_capacity,
         "start_date": terms.start_date,
         "end_date": terms.end_date,
     }
+
+
+def _payment_terms(
+    subcontract_id: str, variation: int, terms: SubcontractTerms, applies_from: date
+) -> SubcontractPaymentTerms:
+    return SubcontractPaymentTerms(
+        subcontract_id=subcontract_id, variation=variation, applies_from=applies_from,
+        outcome_payment_share_percent=terms.outcome_payment_share_percent,
+        service_prices=[{"service": s.service, "price_pence": s.price_pence} for s in terms.services],
+    )
 
 
 async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgreed) -> None:
@@ -73,17 +91,26 @@ async def subcontract_agreed(uow: UnitOfWork, _: Envelope, data: SubcontractAgre
         partner_id=data.partner_id, model=data.model, variation=0, ended_on=None, end_reason=None,
         **_terms(data.terms),
     ))
+    await repository.add_payment_terms(
+        uow, _payment_terms(data.subcontract_id, 0, data.terms, data.terms.start_date)
+    )
 
 
-async def subcontract_varied(uow: UnitOfWork, _: Envelope, data: SubcontractVaried) -> None:
+async def subcontract_varied(uow: UnitOfWork, envelope: Envelope, data: SubcontractVaried) -> None:
+    """The newest variation's terms replace the row's; every variation's money terms are kept, applying from the
+    day it was agreed (the event's `occurred_at`, UTC): a variation changes what is owed from then on, never
+    before."""
+    history = _payment_terms(data.subcontract_id, data.variation, data.terms, envelope.occurred_at.date())
     if await repository.vary_subcontract(uow, data.subcontract_id, variation=data.variation, terms=_terms(data.terms)):
-        return  # the common case, in one statement: the row held the variation just before this one
+        await repository.add_payment_terms(uow, history)
+        return  # the common case: the row held the variation just before this one
     subcontract = await repository.get_subcontract(uow, data.subcontract_id)
     if subcontract is None:
         raise MissingPredecessor(f"subcontract {data.subcontract_id} varied before it was agreed")
     if data.variation > subcontract.variation + 1:
         raise MissingPredecessor(f"variation {data.variation} before {subcontract.variation + 1}")
-    # An older variation than the one we hold: keep the newer terms.
+    # An older variation than the one we hold: keep the newer terms, but its place in the history.
+    await repository.add_payment_terms(uow, history)
 
 
 async def subcontract_ended(uow: UnitOfWork, _: Envelope, data: SubcontractEnded) -> None:

@@ -69,6 +69,30 @@ def create_profile_months_v1() -> None:
     )
 
 
+def create_registry_tables_v2() -> None:
+    """Version 2 over version 1: subcontracts gain the outcome payment share (end-to-end partners), and the history
+    of the terms money follows (`known_subcontract_terms`). Rows applied before it have no history: what a prime
+    owes falls back on the subcontract's terms as they stand, until the read model is replayed from the stream."""
+    with op.batch_alter_table("known_subcontracts") as batch_op:
+        batch_op.add_column(sa.Column("outcome_payment_share_percent", sa.Integer(), nullable=True))
+    op.create_table(
+        "known_subcontract_terms",
+        sa.Column("subcontract_id", sa.String(36), nullable=False),
+        sa.Column("variation", sa.Integer(), nullable=False),
+        sa.Column("applies_from", sa.Date(), nullable=False),
+        sa.Column("outcome_payment_share_percent", sa.Integer(), nullable=True),
+        sa.Column("service_prices", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("subcontract_id", "variation", name="pk_known_subcontract_terms"),
+    )
+
+
+def drop_registry_tables_v2() -> None:
+    """Back from version 2 to version 1."""
+    op.drop_table("known_subcontract_terms")
+    with op.batch_alter_table("known_subcontracts") as batch_op:
+        batch_op.drop_column("outcome_payment_share_percent")
+
+
 def drop_registry_tables_v1() -> None:
     for table in ("known_subcontracts", "known_profile_months", "known_contracts", "known_organisations"):
         op.drop_table(table)

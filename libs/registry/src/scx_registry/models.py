@@ -57,6 +57,7 @@ known_subcontracts = Table(
     Column("services", JSON, nullable=False),
     Column("service_prices", JSON, nullable=False, server_default="[]"),
     Column("share_of_targets_percent", Integer, nullable=True),
+    Column("outcome_payment_share_percent", Integer, nullable=True),  # end-to-end only; since registry v2
     Column("monthly_capacity", Integer, nullable=True),
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=False),
@@ -64,6 +65,20 @@ known_subcontracts = Table(
     Column("ended_on", Date, nullable=True),
     Column("end_reason", String(40), nullable=True),
     Index("ix_known_subcontracts_chain", "contract_id", "prime_id", "partner_id"),
+)
+
+# The terms money follows, as each variation set them and from the day they applied: what a prime owes a partner
+# is reckoned under the terms as they stood on the day (an outcome became payable, a service was delivered), not
+# as they stand now. Variation 0 (the agreement) applies from the subcontract's start date; a later variation
+# from the day it was agreed (its event's `occurred_at`, UTC), so a variation never reaches back.
+known_subcontract_terms = Table(
+    "known_subcontract_terms",
+    registry_metadata,
+    Column("subcontract_id", String(36), primary_key=True),
+    Column("variation", Integer, primary_key=True),
+    Column("applies_from", Date, nullable=False),
+    Column("outcome_payment_share_percent", Integer, nullable=True),
+    Column("service_prices", JSON, nullable=False),
 )
 
 
@@ -114,3 +129,19 @@ class KnownSubcontract:
     variation: int
     ended_on: date | None
     end_reason: str | None
+    outcome_payment_share_percent: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubcontractPaymentTerms:
+    """One variation's money terms (0 is the agreement) and the day from which they applied."""
+
+    subcontract_id: str
+    variation: int
+    applies_from: date
+    outcome_payment_share_percent: int | None
+    service_prices: list[dict[str, Any]]
+
+    def price_of(self, service: str | None) -> int | None:
+        """The price of one delivery of `service` under these terms; None when it is not priced."""
+        return next((int(p["price_pence"]) for p in self.service_prices if p["service"] == service), None)

@@ -15,6 +15,7 @@ from scx_persistence.records import (
     fetch_one,
     insert_if_new,
     insert_records,
+    scalar,
     select_by,
 )
 from scx_registry.models import (
@@ -22,9 +23,11 @@ from scx_registry.models import (
     KnownOrganisation,
     KnownSubcontract,
     ProfileMonth,
+    SubcontractPaymentTerms,
     known_contracts,
     known_organisations,
     known_profile_months,
+    known_subcontract_terms,
     known_subcontracts,
 )
 
@@ -91,7 +94,7 @@ async def add_subcontract(uow: UnitOfWork, subcontract: KnownSubcontract) -> boo
 
 TERMS = (
     "postcode_districts", "health_conditions", "services", "service_prices", "share_of_targets_percent",
-    "monthly_capacity", "start_date", "end_date", "variation",
+    "outcome_payment_share_percent", "monthly_capacity", "start_date", "end_date", "variation",
 )
 
 
@@ -147,3 +150,47 @@ _OF_CONTRACT = select_by(known_subcontracts, "contract_id").order_by(known_subco
 async def subcontracts_of(uow: UnitOfWork, contract_id: str) -> list[KnownSubcontract]:
     """The contract's whole supply chain, live or ended."""
     return await fetch_all(uow, KnownSubcontract, _OF_CONTRACT, {"contract_id": contract_id})
+
+
+async def add_payment_terms(uow: UnitOfWork, terms: SubcontractPaymentTerms) -> bool:
+    """Whether it was new: each variation's terms are recorded once."""
+    return await insert_if_new(uow, known_subcontract_terms, terms)
+
+
+_TERMS_ON = (
+    select(known_subcontract_terms)
+    .where(known_subcontract_terms.c.subcontract_id == bindparam("subcontract_id"),
+           known_subcontract_terms.c.applies_from <= bindparam("day"))
+    .order_by(known_subcontract_terms.c.applies_from.desc(), known_subcontract_terms.c.variation.desc())
+    .limit(1)
+)
+
+
+async def payment_terms_on(uow: UnitOfWork, subcontract_id: str, day: date) -> SubcontractPaymentTerms | None:
+    """The subcontract's money terms as they stood on `day`: the latest variation applying by then (on one day,
+    the later variation). Before any history (a day before the start, or rows from before registry v2), the
+    subcontract's terms as they stand now; None for a subcontract the read model does not know."""
+    found = await fetch_one(uow, SubcontractPaymentTerms, _TERMS_ON, {"subcontract_id": subcontract_id, "day": day})
+    if found is not None:
+        return found
+    subcontract = await get_subcontract(uow, subcontract_id)
+    if subcontract is None:
+        return None
+    return SubcontractPaymentTerms(
+        subcontract_id=subcontract_id, variation=subcontract.variation, applies_from=subcontract.start_date,
+        outcome_payment_share_percent=subcontract.outcome_payment_share_percent,
+        service_prices=list(subcontract.service_prices),
+    )
+
+
+_CHAIN_LINK = (
+    select(known_subcontracts.c.subcontract_id)
+    .where(known_subcontracts.c.prime_id == bindparam("prime_id"),
+           known_subcontracts.c.partner_id == bindparam("partner_id"))
+    .limit(1)
+)
+
+
+async def in_supply_chain_of(uow: UnitOfWork, *, prime_id: str, partner_id: str) -> bool:
+    """Whether the partner holds (or held) any subcontract from the prime, under any contract."""
+    return await scalar(uow, _CHAIN_LINK, {"prime_id": prime_id, "partner_id": partner_id}) is not None

@@ -8,7 +8,7 @@ forbids it). For tests only: production code never imports this module.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import uuid_utils
@@ -42,8 +42,10 @@ class Registry:
         self.bus = bus
         self.published: list[Envelope] = []
 
-    async def publish(self, data: EventData, actor: Actor = DWP_ACTOR) -> Envelope:
-        envelope = make_event(data, producer="subcontracts", actor=actor)
+    async def publish(
+        self, data: EventData, actor: Actor = DWP_ACTOR, *, occurred_at: datetime | None = None
+    ) -> Envelope:
+        envelope = make_event(data, producer="subcontracts", actor=actor, occurred_at=occurred_at)
         await self.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
         self.published.append(envelope)
         return envelope
@@ -78,14 +80,18 @@ class Registry:
         await self.publish(agreed, _prime(contract["prime_id"]))
         return _subcontract(agreed.model_dump(mode="json"), variation=0)
 
-    async def vary(self, subcontract: dict[str, Any], reason: str, **changes: Any) -> dict[str, Any]:
+    async def vary(
+        self, subcontract: dict[str, Any], reason: str, *, varied_on: date | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        """The variation, agreed on `varied_on` (today when not given): its event occurred at noon UTC that day."""
         terms = SubcontractTerms.model_validate(_terms({**subcontract, **changes}))
         varied = SubcontractVaried(
             subcontract_id=subcontract["subcontract_id"], contract_id=subcontract["contract_id"],
             prime_id=subcontract["prime_id"], partner_id=subcontract["partner_id"],
             variation=subcontract["variation"] + 1, reason=reason, terms=terms,
         )
-        await self.publish(varied, _prime(subcontract["prime_id"]))
+        at = datetime.combine(varied_on, time(12), UTC) if varied_on else None
+        await self.publish(varied, _prime(subcontract["prime_id"]), occurred_at=at)
         return _subcontract({**varied.model_dump(mode="json"), "model": subcontract["model"]},
                             variation=varied.variation)
 
@@ -104,7 +110,10 @@ def _prime(prime_id: str) -> Actor:
 
 
 def _terms(given: dict[str, Any]) -> dict[str, Any]:
-    keys = ("client_group", "share_of_targets_percent", "services", "monthly_capacity", "start_date", "end_date")
+    keys = (
+        "client_group", "share_of_targets_percent", "outcome_payment_share_percent", "services", "monthly_capacity",
+        "start_date", "end_date",
+    )
     return {k: given[k] for k in keys if given.get(k) is not None}
 
 

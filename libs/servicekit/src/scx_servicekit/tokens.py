@@ -20,7 +20,7 @@ KINDS = ORGANISATION_KINDS
 
 # Roles an organisation's users may hold; DWP auditors read everything and change nothing.
 ROLES = {
-    "dwp": ("contract_manager", "auditor", "operator"),
+    "dwp": ("contract_manager", "auditor", "operator", "validator", "payments_officer"),
     "jcp": ("referrer", "tppm"),
     "prime": ("manager", "adviser"),
     "partner": ("manager", "adviser"),

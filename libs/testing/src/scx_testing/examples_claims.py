@@ -33,6 +33,9 @@ CLAIMS_EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
     ("payment.run_authorised", 1): {
         "run_id": "run-2025-08", "period": "2025-08", "inputs_digest": _DIGEST, "authorised_on": "2025-09-02",
     },
+    ("payment.run_abandoned", 1): {
+        "run_id": "run-2025-08", "period": "2025-08", "inputs_digest": _DIGEST, "abandoned_on": "2025-09-01",
+    },
     ("payment.statement_issued", 1): {
         "run_id": "run-2025-08", "statement_id": "statement-1", "prime_id": "prime-1", "contract_id": "contract-1",
         "period": "2025-08", "lines": 41, "gross_pence": 3_000_000, "recoveries_pence": 125_000,
@@ -53,5 +56,9 @@ CLAIMS_EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
     ("payment.partner_paid", 1): {
         "payment_id": "payment-1", "prime_id": "prime-1", "partner_id": "partner-1", "amount_pence": 50_000,
         "paid_on": "2025-09-20", "owed_ids": ["owed-1"],
+    },
+    ("tariff.version_added", 1): {
+        "model": "work-programme-2011", "version": 2, "effective_from": "2027-04-01", "body_digest": _DIGEST,
+        "assumptions": 23,
     },
 }

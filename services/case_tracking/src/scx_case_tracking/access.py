@@ -65,10 +65,23 @@ def may_act(principal: Principal, case: Case) -> bool:
 
 
 def not_delivering(case: Case) -> Problem:
-    return forbidden(
-        f"Only advisers and managers of {case.delivering_organisation_id}, which delivers this case, may record "
-        "on it."
-    )
+    """Refusal for one who reads the case but may not record on it; it names nobody (a former deliverer must not
+    learn who delivers the case now)."""
+    return forbidden("Only advisers and managers of the organisation delivering this case may record on it.")
+
+
+def reads_with_role(principal: Principal) -> bool:
+    """Reading a case takes a role that works with cases: provider staff, a JCP referrer or TPPM, any DWP role."""
+    if principal.kind in ("prime", "partner"):
+        return principal.has_role(*STAFF_ROLES)
+    if principal.kind == "jcp":
+        return principal.has_role("referrer", "tppm")
+    return principal.kind == "dwp"
+
+
+def role_may_not_read() -> Problem:
+    return forbidden("Your role does not work with cases: provider advisers and managers, JCP referrers and TPPMs, "
+                     "and DWP read them.")
 
 
 def caseload_of(principal: Principal) -> CaseFilter | None:
@@ -76,6 +89,8 @@ def caseload_of(principal: Principal) -> CaseFilter | None:
     none (its views are the case summary and the fail-to-attend queue)."""
     if principal.kind == "dwp":
         return CaseFilter()
+    if not reads_with_role(principal):
+        return None
     if principal.kind == "prime":
         return CaseFilter(prime_id=principal.organisation_id)
     if principal.kind == "partner":

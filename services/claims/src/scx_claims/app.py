@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from scx_claims.config import ClaimsSettings
 from scx_claims.handlers import SUBSCRIPTIONS
-from scx_claims.routes import router
+from scx_claims.routes import ROUTERS
 from scx_servicekit import create_service_app
 
 
@@ -19,6 +19,6 @@ def create_app(settings: ClaimsSettings | None = None) -> FastAPI:
             "tariffs, what each journey makes payable, outcome claims with evidence and DWP "
             "validation, payment runs, recoveries, and the flow-down to partners"
         ),
-        routers=[router],
+        routers=ROUTERS,
         subscriptions=SUBSCRIPTIONS,
     )

@@ -14,9 +14,19 @@ class TermsError:
     message: str
 
 
+NOT_AN_OUTCOME_SHARE = {
+    "specialist": "a specialist partner is paid per service, not a share of outcome payments",
+    "sla": "an SLA partner is funded elsewhere: it takes no share of outcome payments",
+}
+
+
 def check_terms(model: str, terms: SubcontractTerms) -> list[TermsError]:
+    """What each model's terms must hold. Only an end-to-end partner may carry an outcome payment share (optional:
+    terms agreed before it existed have none, and then nothing of the outcome payments is owed to the partner)."""
     errors: list[TermsError] = []
     group = terms.client_group
+    if model in NOT_AN_OUTCOME_SHARE and terms.outcome_payment_share_percent is not None:
+        errors.append(TermsError("outcome_payment_share_percent", NOT_AN_OUTCOME_SHARE[model]))
     if model == "end_to_end":
         if group is None or not (group.postcode_districts or group.health_conditions):
             errors.append(
@@ -46,6 +56,7 @@ def check_terms(model: str, terms: SubcontractTerms) -> list[TermsError]:
         for name, value in (
             ("client_group", group),
             ("share_of_targets_percent", terms.share_of_targets_percent),
+            ("outcome_payment_share_percent", terms.outcome_payment_share_percent),
             ("services", terms.services or None),
             ("monthly_capacity", terms.monthly_capacity),
         ):

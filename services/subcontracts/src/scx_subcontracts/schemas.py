@@ -105,6 +105,11 @@ class ProfileOut(BaseModel):
 class SubcontractTermsIn(Request):
     client_group: ClientGroup | None = None
     share_of_targets_percent: Percent | None = Field(default=None, ge=1)
+    outcome_payment_share_percent: Percent | None = Field(
+        default=None,
+        description="end-to-end only: the percentage (0-100) of each outcome payment for a journey the partner "
+        "delivered that the prime passes down to it",
+    )
     services: list[SpecialistService] = Field(default_factory=list, max_length=MAX_SPECIALIST_SERVICES)
     monthly_capacity: PositiveCount | None = None
     start_date: IsoDate
@@ -141,6 +146,7 @@ class SubcontractOut(BaseModel):
     variation: int
     client_group: ClientGroup | None
     share_of_targets_percent: int | None
+    outcome_payment_share_percent: int | None
     services: list[SpecialistService]
     monthly_capacity: int | None
     start_date: date

@@ -204,6 +204,7 @@ def terms_of(command: SubcontractTermsIn) -> SubcontractTerms:
     return SubcontractTerms(
         client_group=command.client_group,
         share_of_targets_percent=command.share_of_targets_percent,
+        outcome_payment_share_percent=command.outcome_payment_share_percent,
         services=command.services,
         monthly_capacity=command.monthly_capacity,
         start_date=command.start_date,
@@ -223,6 +224,7 @@ def subcontract_out(subcontract: Subcontract) -> SubcontractOut:
         variation=subcontract.variation,
         client_group=terms.client_group,
         share_of_targets_percent=terms.share_of_targets_percent,
+        outcome_payment_share_percent=terms.outcome_payment_share_percent,
         services=terms.services,
         monthly_capacity=terms.monthly_capacity,
         start_date=terms.start_date,

@@ -58,8 +58,8 @@ class Bench:
         )
         self.baseline.start()
         self.echo("loading the demo ...")
-        sub, ref = self.spec("subcontracts"), self.spec("referral")
-        loaded = demo.DemoLoader(sub.url, ref.url).load()
+        sub, ref, ct = self.spec("subcontracts"), self.spec("referral"), self.spec("case_tracking")
+        loaded = demo.DemoLoader(sub.url, ref.url, ct.url).load()
         self.listener = Listener(self.stack.nats.url)
         contracts: dict[str, str] = loaded["contracts"]
         return contracts

@@ -8,6 +8,8 @@ package's `__init__`).
 | `appointment-not-due` | 422 | marking attended or missed an appointment whose time has not come |
 | `cancelled-after-appointment` | 422 | a cancellation dated after the appointment's day (it was missed or attended) |
 | `not-a-mandatory-claimant` | 422 | a mandatory appointment booked for a voluntary claimant |
+| `wfi-is-mandatory` | 422 | a WFI of a mandatory claimant booked as voluntary (its miss would send JCP no notice) |
+| `settle-before-rebooking` | 409 | rebooking a booked appointment whose time has passed: record what happened first |
 | `too-many-wfis` | 409 | a WFI beyond the 99th of a case |
 | `notice-decided` | 409 | deciding a fail-to-attend notice that JCP has decided already |
 """
@@ -57,6 +59,23 @@ def not_a_mandatory_claimant(case_id: str) -> Problem:
         422, "not-a-mandatory-claimant", "The claimant is not mandatory",
         f"The claimant of case {case_id} joined voluntarily: none of their appointments is mandatory.",
         errors=[{"field": "body.mandatory", "message": "must be false for a voluntary claimant"}],
+    )
+
+
+def wfi_mandatory_for_mandatory_claimant(case_id: str) -> Problem:
+    return Problem(
+        422, "wfi-is-mandatory", "A mandatory claimant's WFI is mandatory",
+        f"The claimant of case {case_id} is mandatory: their Work Focused Interviews are mandatory, and a missed "
+        "one is notified to JCP.",
+        errors=[{"field": "body.mandatory", "message": "must be true (or left out) for a mandatory claimant's WFI"}],
+    )
+
+
+def settle_before_rebooking(appointment: Appointment) -> Problem:
+    return Problem(
+        409, "settle-before-rebooking", "Record what happened first",
+        f"Appointment {appointment.appointment_id} was due at {appointment.scheduled_at.isoformat()}: record it "
+        "attended or missed before rebooking it (a missed mandatory appointment is notified to JCP).",
     )
 
 

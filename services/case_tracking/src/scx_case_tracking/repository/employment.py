@@ -51,6 +51,10 @@ async def jobs_of(
     return await fetch_all(uow, Job, query)
 
 
+async def latest_job_start(uow: UnitOfWork, case_id: str) -> date | None:
+    return await scalar(uow, select(func.max(jobs.c.started_on)).where(jobs.c.case_id == case_id))
+
+
 # Weeks
 
 _LATEST_REVISION = (

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, Strict, StringConstraints
 
 from scx_case_tracking.rules.clocks import Clock, ClockState
 from scx_contracts.case_tracking import TrafficLight
+from scx_contracts.claimant import looks_like_nino
 from scx_contracts.vocabulary import Delivery, SupplyChainModel
-from scx_servicekit.strict import Label, RequestModel
+from scx_servicekit.strict import RequestModel
 
 CaseStatus = Literal["open", "exited", "closed"]
 
@@ -84,5 +85,21 @@ class TimelineEntryOut(BaseModel):
     data: dict[str, Any]
 
 
+def _a_user_id(value: str) -> str:
+    if looks_like_nino(value):
+        raise ValueError("an adviser's user id must not be shaped like a National Insurance number")
+    return value
+
+
+# A user id as tokens carry it (letters, digits and . _ @ : -), never a name with spaces nor an NI number: it goes
+# into an event.
+AdviserId = Annotated[
+    str,
+    Strict(),
+    StringConstraints(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._@:-]{0,99}$"),
+    AfterValidator(_a_user_id),
+]
+
+
 class AssignAdviser(RequestModel):
-    adviser: Label = Field(description="the adviser's user id, as your organisation's tokens name them")
+    adviser: AdviserId = Field(description="the adviser's user id, as your organisation's tokens name them")

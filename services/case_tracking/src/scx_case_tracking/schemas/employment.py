@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, WithJsonSchema
 
 from scx_contracts.case_tracking import EmploymentType, EvidenceKind, InWorkSupportKind, JobEndReason, Minutes
+from scx_contracts.claimant import looks_like_nino
 from scx_servicekit.strict import Count, IsoDate, RecordId, RequestModel
 
 
@@ -45,6 +46,8 @@ def _a_code(value: str) -> str:
             "an employer reference is a code of upper-case letters, digits and hyphens with at least one digit "
             "(e.g. EMP-004217), never a name"
         )
+    if looks_like_nino(value):
+        raise ValueError("an employer reference must not be shaped like a National Insurance number")
     return value
 
 

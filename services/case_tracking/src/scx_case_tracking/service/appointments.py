@@ -24,7 +24,7 @@ from scx_case_tracking.schemas.appointments import (
     CancelAppointment,
     RebookAppointment,
 )
-from scx_case_tracking.service.cases import case_to_act_on, case_to_read
+from scx_case_tracking.service.cases import case_to_act_on, case_to_read, earliest_record_date
 from scx_case_tracking.service.journey import new_id, now, record, today
 from scx_contracts.case_tracking import (
     AppointmentAttended,
@@ -68,7 +68,8 @@ async def _book(
 ) -> Appointment:
     on = booked_on or today()
     not_in_future("booked_on", on)
-    not_before("booked_on", on, case.started_on, "the start")
+    earliest, what = await earliest_record_date(uow, case)
+    not_before("booked_on", on, earliest, what)
     not_before("scheduled_at", rules.day_of(scheduled_at), on, "the booking")
     appointment = Appointment(
         appointment_id=new_id(), case_id=case.case_id, kind=kind, wfi_number=wfi_number, mandatory=mandatory,
@@ -93,6 +94,9 @@ async def book(uow: UnitOfWork, principal: Principal, *, case_id: str, command: 
         mandatory = rules.default_mandatory(command.kind, case.mandatory)
     elif mandatory and not case.mandatory:
         raise appointment_problems.not_a_mandatory_claimant(case.case_id)
+    elif not mandatory and command.kind == "wfi" and case.mandatory:
+        # Booking it voluntary would let a missed WFI go without its fail-to-attend notice.
+        raise appointment_problems.wfi_mandatory_for_mandatory_claimant(case.case_id)
     wfi_number = None
     if command.kind == "wfi":
         highest = await repository.highest_wfi_number(uow, case.case_id)
@@ -115,6 +119,9 @@ async def rebook(
         raise appointment_problems.already_rebooked(old)
     if old.status not in rules.REBOOKABLE:
         raise appointment_problems.appointment_settled(old, "rebooked")
+    if old.status == rules.BOOKED and old.scheduled_at <= now():
+        # Its time has passed: it was attended or missed, and a missed mandatory one owes JCP a notice.
+        raise appointment_problems.settle_before_rebooking(old)
     not_before("booked_on", command.booked_on or today(), old.booked_on, "the booking it replaces")
     new = await _book(
         uow, principal, case, kind=old.kind, scheduled_at=command.scheduled_at, mandatory=old.mandatory,
@@ -155,6 +162,8 @@ async def attend(
     not_in_future("attended_on", on)
     not_before("attended_on", on, appointment.booked_on, "the booking")
     not_before("attended_on", on, day, "the appointment's day")
+    earliest, what = await earliest_record_date(uow, case)
+    not_before("attended_on", on, earliest, what)
     attended = replace(
         appointment, status=rules.ATTENDED, attended_on=on, minutes=command.minutes,
         settled_by=principal.organisation_id, settled_at=at,
@@ -238,6 +247,8 @@ async def cancel(
     day = rules.day_of(appointment.scheduled_at)
     not_in_future("cancelled_on", on)
     not_before("cancelled_on", on, appointment.booked_on, "the booking")
+    earliest, what = await earliest_record_date(uow, case)
+    not_before("cancelled_on", on, earliest, what)
     if on > day:
         raise appointment_problems.cancelled_after_appointment(on, day)
     cancelled = replace(

@@ -5,6 +5,7 @@ timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from scx_case_tracking import access, problems
 from scx_case_tracking.access import ReadScope, Standing
@@ -152,6 +153,8 @@ async def case_to_read(uow: UnitOfWork, principal: Principal, case_id: str, *, c
     case = case or await repository.get_case(uow, case_id)
     if case is None:
         raise not_found("Case", case_id)
+    if not access.reads_with_role(principal):
+        raise access.role_may_not_read()
     if access.reads_all_of(principal, case):
         return Readable(case, ReadScope(Standing.FULL, principal.organisation_id))
     if access.is_referrer(principal, case):
@@ -161,6 +164,21 @@ async def case_to_read(uow: UnitOfWork, principal: Principal, case_id: str, *, c
     ):
         return Readable(case, ReadScope(Standing.FORMER_DELIVERER, principal.organisation_id))
     raise not_found("Case", case_id)
+
+
+async def earliest_record_date(uow: UnitOfWork, case: Case) -> tuple[date, str]:
+    """The earliest date the deliverer can record what it did on: the start, or the day the case passed to it (an
+    in-house allocation by the prime that held the case from the start passes it nowhere). A new deliverer cannot
+    backdate its work into its predecessor's time (and so meet a clock the predecessor missed)."""
+    spells = await repository.deliveries_of(uow, case.case_id)
+    deliverer, from_on = spells[-1].organisation_id, spells[-1].from_on
+    for spell in reversed(spells[:-1]):
+        if spell.organisation_id != deliverer:
+            break
+        from_on = spell.from_on
+    if from_on > case.started_on:
+        return from_on, "the day the case passed to its deliverer"
+    return case.started_on, "the start"
 
 
 # Reading
@@ -208,6 +226,8 @@ async def case_summary(uow: UnitOfWork, principal: Principal, *, case_id: str) -
 
 async def list_cases(uow: UnitOfWork, principal: Principal, *, wanted: CaseFilter, page: PageRequest) -> list[Case]:
     """The caller's caseload, narrowed by `wanted`; `page.limit + 1` rows so the page knows if there is more."""
+    if not access.reads_with_role(principal):
+        raise access.role_may_not_read()
     scope = access.caseload_of(principal)
     if scope is None:
         raise forbidden("JCP sees cases one at a time (/cases/{id}/summary) and its fail-to-attend queue.")

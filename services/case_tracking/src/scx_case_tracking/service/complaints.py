@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scx_case_tracking import problems
+from scx_case_tracking import access, problems
 from scx_case_tracking.access import Standing
 from scx_case_tracking.models.cases import Case
 from scx_case_tracking.models.complaints import Complaint, ComplaintStep, Feedback
@@ -75,7 +75,9 @@ def held_by(complaint: Complaint) -> str:
 
 
 def visible_to(principal: Principal) -> ComplaintFilter:
-    """`rules.is_party` as a filter on the complaints table."""
+    """`rules.is_party` as a filter on the complaints table (for a caller whose role works with cases)."""
+    if not access.reads_with_role(principal):
+        raise access.role_may_not_read()
     if principal.kind == "dwp":
         return ComplaintFilter()
     if principal.kind == "jcp":
@@ -100,6 +102,8 @@ async def _visible_complaint(
     complaint = await repository.get_complaint(uow, complaint_id, for_update=for_update)
     if complaint is None or not rules.is_party(principal, parties_of(complaint)):
         raise not_found("Complaint", complaint_id)
+    if not access.reads_with_role(principal):
+        raise access.role_may_not_read()
     return complaint
 
 
@@ -169,12 +173,13 @@ async def raise_complaint(
     case = (await case_to_read(uow, principal, case_id)).case
     if not rules.may_raise(principal, command.raised_with, delivering_organisation_id=case.delivering_organisation_id,
                            referrer_id=case.referrer_id):
+        # Names nobody: a former deliverer must not learn who delivers the case now.
         raise complaint_problems.not_party(
-            f"A complaint raised with the provider is recorded by advisers and managers of "
-            f"{case.delivering_organisation_id}, which delivers the case."
+            "A complaint raised with the provider is recorded by advisers and managers of the organisation "
+            "delivering the case."
             if command.raised_with == "provider" else
-            f"A complaint raised with JCP is recorded by referrers and TPPMs of {case.referrer_id}, which referred "
-            "the claimant."
+            "A complaint raised with JCP is recorded by referrers and TPPMs of the district that referred the "
+            "claimant."
         )
     _not_in_future("raised_on", command.raised_on)
     _not_before("raised_on", command.raised_on, case.referral_date, "the referral")
@@ -294,8 +299,8 @@ async def give_feedback(uow: UnitOfWork, principal: Principal, *, case_id: str, 
         principal, delivering_organisation_id=case.delivering_organisation_id, referrer_id=case.referrer_id
     ):
         raise complaint_problems.not_party(
-            f"Feedback is recorded by advisers and managers of {case.delivering_organisation_id}, which delivers "
-            f"the case, or by the referrers and TPPMs of {case.referrer_id}."
+            "Feedback is recorded by advisers and managers of the organisation delivering the case, or by the "
+            "referrers and TPPMs of the district that referred the claimant."
         )
     _not_in_future("given_on", command.given_on)
     _not_before("given_on", command.given_on, case.started_on, "the start")

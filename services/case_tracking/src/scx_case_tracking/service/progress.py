@@ -17,10 +17,11 @@ from scx_case_tracking.models.cases import Case
 from scx_case_tracking.models.progress import ActionPlan, Activity, Classification, Exit
 from scx_case_tracking.problems import progress as progress_problems
 from scx_case_tracking.repository import cases as case_repository
+from scx_case_tracking.repository import employment as employment_repository
 from scx_case_tracking.repository import progress as repository
 from scx_case_tracking.rules import progress as rules
 from scx_case_tracking.schemas.progress import AgreeActionPlan, ClassifyCase, ExitCase, RecordActivity
-from scx_case_tracking.service.cases import case_to_act_on, case_to_read
+from scx_case_tracking.service.cases import case_to_act_on, case_to_read, earliest_record_date
 from scx_case_tracking.service.journey import new_id, now, record, today
 from scx_contracts.case_tracking import CaseActionPlanAgreed, CaseActivityDelivered, CaseClassified, CaseExited
 from scx_persistence import UnitOfWork
@@ -33,24 +34,10 @@ from scx_servicekit.problems import not_found
 # Dates
 
 
-async def _earliest(uow: UnitOfWork, case: Case) -> tuple[date, str]:
-    """The earliest date the deliverer can record something on: the start, or the day the case passed to it (an
-    in-house allocation by the prime that held the case from the start passes it nowhere)."""
-    spells = await case_repository.deliveries_of(uow, case.case_id)
-    deliverer, from_on = spells[-1].organisation_id, spells[-1].from_on
-    for spell in reversed(spells[:-1]):
-        if spell.organisation_id != deliverer:
-            break
-        from_on = spell.from_on
-    if from_on > case.started_on:
-        return from_on, f"the day the case passed to {deliverer}"
-    return case.started_on, "the start"
-
-
 async def _check_date(uow: UnitOfWork, case: Case, field: str, value: date) -> None:
     if value > today():
         raise problems.date_in_future(field, value)
-    earliest, what = await _earliest(uow, case)
+    earliest, what = await earliest_record_date(uow, case)
     if value < earliest:
         raise problems.date_too_early(field, value, earliest, what)
 
@@ -231,6 +218,8 @@ async def exit_case(uow: UnitOfWork, principal: Principal, *, case_id: str, comm
         (plan.agreed_on if plan else None, "the current action plan"),
         (case.needs_assessed_on, "the needs assessment"),
         (case.first_met_on, "the first meeting"),
+        # a job's weeks after the exit are still recorded, but only of a job started by then
+        (await employment_repository.latest_job_start(uow, case.case_id), "the latest job start"),
     ]
     for on, what in recorded:
         if on is not None and command.exited_on < on:

@@ -1,0 +1,3 @@
+"""Tables of the claims area."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""The claims area's problems.
+
+| slug | status | when |
+| --- | --- | --- |
+"""
+
+from __future__ import annotations

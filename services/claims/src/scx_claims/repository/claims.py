@@ -1,0 +1,3 @@
+"""Statements of the claims area."""
+
+from __future__ import annotations

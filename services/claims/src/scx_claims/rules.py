@@ -1,3 +1,0 @@
-"""The claims service's domain rules worth testing alone: pure functions, no database and no HTTP."""
-
-from __future__ import annotations

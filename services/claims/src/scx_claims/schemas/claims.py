@@ -1,0 +1,3 @@
+"""Shapes of the claims area."""
+
+from __future__ import annotations

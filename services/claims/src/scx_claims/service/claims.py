@@ -1,0 +1,3 @@
+"""Use cases of the claims area."""
+
+from __future__ import annotations
