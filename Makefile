@@ -56,10 +56,13 @@ events: $(STAMP)
 services: $(STAMP)
 	$(BIN)/scx manifest sync
 
-## Requests (refer, start, allocate) against a baseline, then events (backlog, catch-up, commit → applied).
+## Requests (refer, start, allocate) against a baseline, then events (backlog, catch-up, commit → applied), then the
+## audit ledger (ingest, journey query on a built ledger of AUDIT_LEDGER_SIZE events, default 1M; verify of 1M).
+AUDIT_LEDGER_SIZE ?= 1000000
 bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md
 	$(BIN)/scx bench-events --output docs/benchmarks.md
+	$(BIN)/scx bench-audit --ledger-size $(AUDIT_LEDGER_SIZE) --cache data/bench-audit --output docs/benchmarks.md
 	$(BIN)/scx bench-claims --output docs/benchmarks.md
 
 clean:

@@ -273,6 +273,33 @@ def bench_events(
         bench.write_section(report, output)
 
 
+@app.command("bench-audit")
+def bench_audit(
+    backlog: Annotated[int, typer.Option(help="events in the stream before the audit service starts")] = 100_000,
+    ledger_size: Annotated[int, typer.Option(help="events in the ledger the journey query runs on",
+                                             envvar="AUDIT_LEDGER_SIZE")] = 1_000_000,
+    queries: Annotated[int, typer.Option(help="journeys queried, for each kind of query")] = 2000,
+    verify_size: Annotated[int, typer.Option(help="events in the export `scx audit verify` checks")] = 1_000_000,
+    only: Annotated[str, typer.Option(help="some of: ingest,query,verify")] = "ingest,query,verify",
+    cache: Annotated[Path | None, typer.Option(help="keep built ledgers here and reuse them (same size and "
+                                                    "migrations)")] = None,
+    output: Annotated[Path | None, typer.Option(help="write (or replace) its section of this markdown file")] = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's databases, exports and logs")] = False,
+) -> None:
+    """The audit ledger: ingest from a backlog (events/s), the auditor's journey query on a big ledger (p50/p99),
+    and `scx audit verify` of a big export (seconds)."""
+    from scx_cli import bench_audit as bench
+
+    parts = tuple(p.strip() for p in only.split(",") if p.strip())
+    if not parts or set(parts) - {"ingest", "query", "verify"}:
+        raise typer.BadParameter("some of ingest, query, verify", param_hint="--only")
+    options = bench.AuditBenchOptions(backlog, ledger_size, queries, verify_size, cache)
+    report = bench.run_audit_bench(options, typer.echo, parts=parts, keep_data=keep_data)
+    typer.echo(bench.section(report))
+    if output is not None:
+        bench.write_section(report, output)
+
+
 @app.command("bench-claims")
 def bench_claims(
     referrals: Annotated[int, typer.Option(help="referrals in the contract's year")] = 40_000,

@@ -41,6 +41,7 @@ class StreamReader:
         process: BatchReader,
         batch: int = 1000,
         retry_seconds: float = 1.0,
+        fetch_seconds: float = 0.05,
     ) -> None:
         self.bus = bus
         self.name = name
@@ -49,6 +50,9 @@ class StreamReader:
         self.process = process
         self.batch = batch
         self.retry_seconds = retry_seconds
+        # How long a fetch may wait for `batch` messages while busy. The server sends what it holds at once, so this
+        # only bounds how long the client takes to read a big batch; a reader of thousands wants longer than 50 ms.
+        self.fetch_seconds = fetch_seconds
         self._stopping = asyncio.Event()
 
     async def holds(self, sequence: int) -> bool:
@@ -103,7 +107,10 @@ class StreamReader:
         while not self._stopping.is_set():
             try:
                 # As in consumer.py: idle, wait for one message; busy, take what is there with a short deadline.
-                messages = await sub.fetch(self.batch, timeout=0.05) if busy else await sub.fetch(1, timeout=1.0)
+                if busy:
+                    messages = await sub.fetch(self.batch, timeout=self.fetch_seconds)
+                else:
+                    messages = await sub.fetch(1, timeout=1.0)
             except (FetchTimeoutError, NatsTimeoutError, TimeoutError):
                 busy = False
                 continue

@@ -20,7 +20,7 @@ def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
 
 
-def create_engine(url: str, *, echo: bool = False, for_reads: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, for_reads: bool = False, inline_reads: bool = False) -> AsyncEngine:
     """One URL setting picks the backend: `sqlite+aiosqlite:///path.db` or `postgresql+asyncpg://...`.
 
     SQLite allows one writer at a time. A writer engine there has a single connection, so the process's writers
@@ -28,9 +28,19 @@ def create_engine(url: str, *, echo: bool = False, for_reads: bool = False) -> A
     up to 100 ms a try and made the tail latency seconds long under load. That connection runs its statements on
     the event loop's thread (`scx_persistence.sqlite_inline`, ADR 0011). Reads get their own engine
     (`for_reads=True`) on aiosqlite's threads: under WAL they run beside the writer and never wait for it.
+    `inline_reads=True` runs the read connections on the loop's thread too: a short indexed read then costs no thread
+    hand-offs (four a statement through aiosqlite), but a long one holds up the loop while it runs. For a service
+    whose reads are all short, keyed and latency-bound (the audit ledger's, ADR 0019).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if for_reads and inline_reads:
+            engine = create_async_engine(
+                parsed, echo=echo, async_creator=inline_creator(parsed, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS),
+                pool_timeout=60, pool_size=5, max_overflow=10,
+            )
+            _configure_sqlite(engine, busy_timeout_ms=INLINE_BUSY_TIMEOUT_MS)
+            return read_only(engine)
         if for_reads:
             engine = create_async_engine(
                 parsed, echo=echo, connect_args={"timeout": 30}, pool_timeout=60, pool_size=5, max_overflow=10

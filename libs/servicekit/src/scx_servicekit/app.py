@@ -85,12 +85,16 @@ def create_service_app(
     run_consumer: bool = True,
     workers: Mapping[str, WorkerFactory] | None = None,
     ready_checks: Mapping[str, ReadyCheck] | None = None,
+    inline_reads: bool = False,
 ) -> FastAPI:
+    """`inline_reads`: on SQLite, read on the event loop's thread as the writer does (`create_engine`)."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
         engine = create_engine(settings.database_url)
-        read_engine = create_engine(settings.database_url, for_reads=True) if is_sqlite(engine) else engine
+        read_engine = (create_engine(settings.database_url, for_reads=True, inline_reads=inline_reads)
+                       if is_sqlite(engine) else engine)
         uow_factory = UnitOfWorkFactory(engine, read_engine)
         bus = await connect(settings.bus_settings())
         await bus.ensure_stream()

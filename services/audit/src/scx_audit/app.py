@@ -51,6 +51,9 @@ def create_app(settings: AuditSettings | None = None, *, run_consumer: bool = Tr
         run_consumer=run_consumer,
         workers={"ledger": ledger, "checkpoints": timer},
         ready_checks={"ledger": ledger_ready},
+        # The auditor's reads are keyed and short (a journey, a proof's few dozen hashes): on SQLite they run on the
+        # loop's thread, where aiosqlite's hand-offs were half of a journey query's time (docs/benchmarks.md).
+        inline_reads=True,
     )
     app.state.ledger_keys = keys
     return app

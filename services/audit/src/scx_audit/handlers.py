@@ -25,13 +25,13 @@ class LedgerWriter:
     """Appends the stream to the ledger (a `Worker` of the service kit). Its position is the ledger's own last stream
     sequence, kept in the same transaction as the leaves; `failure` says why it cannot go on, for /ready."""
 
-    def __init__(self, factory: UnitOfWorkFactory, bus: Bus, keys: Keys, *, batch: int = 1000) -> None:
+    def __init__(self, factory: UnitOfWorkFactory, bus: Bus, keys: Keys, *, batch: int = 5000) -> None:
         self.factory = factory
         self.keys = keys
         self.failure: str | None = None
         self.reader = StreamReader(
             bus, name="audit-ledger", subjects=[f"{SUBJECT_ROOT}.>"], position=self.position, process=self.append,
-            batch=batch,
+            batch=batch, fetch_seconds=0.25,
         )
 
     async def position(self) -> int:

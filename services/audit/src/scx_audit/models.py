@@ -19,7 +19,8 @@ metadata = new_metadata()
 ledger_leaves = Table(
     "ledger_leaves",
     metadata,
-    Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
+    # INTEGER on SQLite, where only that makes the key the table's rowid (one B-tree fewer per leaf).
+    Column("leaf_index", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
     Column("stream_sequence", BigInteger, nullable=False, unique=True),
     Column("leaf_hash", LargeBinary(32), nullable=False),
     Column("leaf", LargeBinary, nullable=False),
@@ -35,9 +36,14 @@ ledger_leaves = Table(
     Index("ix_ledger_leaves_claimant", "claimant_ref", "leaf_index"),
     Index("ix_ledger_leaves_type", "event_type", "leaf_index"),
     Index("ix_ledger_leaves_occurred", "occurred_at", "leaf_index"),
-    Index("ix_ledger_leaves_event", "event_id"),
     Index("ix_ledger_leaves_hash", "leaf_hash"),
 )
+
+
+LEAF_COLUMNS = tuple(c.name for c in ledger_leaves.columns)
+# A leaf's row as ingest writes it: a tuple in LEAF_COLUMNS order (a record per leaf costs more than the leaf's hash).
+LeafRow = tuple[int, int, bytes, bytes, str, str | None, str | None, datetime | None, str | None, str | None,
+                str | None, datetime]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,14 +69,12 @@ ledger_parties = Table(
     Column("organisation_id", String(64), primary_key=True),
     Column("leaf_index", BigInteger, primary_key=True, autoincrement=False),
     Column("as_actor", Boolean, nullable=False),
+    sqlite_with_rowid=False,  # clustered on its key: one B-tree per row, not two
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Party:
-    organisation_id: str
-    leaf_index: int
-    as_actor: bool
+PARTY_COLUMNS = tuple(c.name for c in ledger_parties.columns)
+PartyRow = tuple[str, int, bool]  # in PARTY_COLUMNS order
 
 
 # The hashes of completed subtrees at every fourth level (4, 8, 12...; level 0 is the leaves' own hash): any node
@@ -81,14 +85,12 @@ ledger_nodes = Table(
     Column("level", SmallInteger, primary_key=True, autoincrement=False),
     Column("node_index", BigInteger, primary_key=True, autoincrement=False),
     Column("hash", LargeBinary(32), nullable=False),
+    sqlite_with_rowid=False,
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredNode:
-    level: int
-    node_index: int
-    hash: bytes
+NODE_COLUMNS = tuple(c.name for c in ledger_nodes.columns)
+NodeRow = tuple[int, int, bytes]  # in NODE_COLUMNS order: level, node_index, hash
 
 
 # One row: the ledger's size, the last stream sequence appended and the compact range (the hashes of the perfect

@@ -4,13 +4,12 @@ inclusion, entries), and the auditor's queries. Who may call which is in `access
 from __future__ import annotations
 
 import base64
-import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request, Response
 from pydantic import AwareDatetime
 
-from scx_audit import service
+from scx_audit import rules, service
 from scx_audit.models import Gap, Leaf, StoredCheckpoint
 from scx_audit.repository import LeafFilter
 from scx_audit.schemas import (
@@ -138,12 +137,10 @@ def _leaf(leaf: Leaf) -> LeafOut:
 
 
 def _event(leaf: Leaf, proof: list[bytes] | None) -> EventOut:
-    try:
-        parsed: Any = json.loads(leaf.leaf)
-    except ValueError:
-        parsed = None
+    parsed = rules.parse_json(leaf.leaf)
     return EventOut(
-        **_leaf(leaf).model_dump(), event_id=leaf.event_id, type=leaf.event_type, occurred_at=leaf.occurred_at,
+        leaf_index=leaf.leaf_index, stream_sequence=leaf.stream_sequence, leaf_hash=b64(leaf.leaf_hash),
+        leaf_input=b64(leaf.leaf), event_id=leaf.event_id, type=leaf.event_type, occurred_at=leaf.occurred_at,
         journey_id=leaf.journey_id, claimant_ref=leaf.claimant_ref, actor_id=leaf.actor_id,
         event=parsed if isinstance(parsed, dict) else None,
         audit_path=None if proof is None else [b64(h) for h in proof],

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
+
+import orjson
 
 from scx_ledger.merkle import Node, node_hash
 
@@ -16,9 +19,9 @@ PARTY_SUFFIXES = ("organisation_id", "prime_id", "partner_id", "referrer_id")
 _LENGTHS = {"event_id": 36, "event_type": 100, "journey_id": 36, "claimant_ref": 40, "actor_id": 64}
 
 
-@dataclass(frozen=True, slots=True)
-class Described:
-    """What the auditor's queries find a leaf by. All None when the bytes are not an envelope."""
+class Described(NamedTuple):
+    """What the auditor's queries find a leaf by. All None when the bytes are not an envelope. (A named tuple:
+    ingest makes one per leaf.)"""
 
     event_id: str | None = None
     event_type: str | None = None
@@ -26,53 +29,63 @@ class Described:
     journey_id: str | None = None
     claimant_ref: str | None = None
     actor_id: str | None = None
-    parties: frozenset[str] = field(default_factory=frozenset)
+    parties: frozenset[str] = frozenset()
 
 
 NOTHING = Described()
 
 
-def _text(value: object, name: str) -> str | None:
-    if isinstance(value, str) and 0 < len(value) <= _LENGTHS.get(name, 64) and value.isprintable():
+def _text(value: object, limit: int) -> str | None:
+    if isinstance(value, str) and 0 < len(value) <= limit and value.isprintable():
         return value
     return None
+
+
+def parse_json(payload: bytes) -> object:
+    """JSON with orjson (a third of the stdlib's time: ingest parses every leaf); what it refuses and the stdlib
+    reads (UTF-16, NaN, integers past 64 bits, lone surrogates) goes to the stdlib, so the answer is the same."""
+    try:
+        return orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        try:
+            return json.loads(payload)
+        except ValueError:
+            return None
 
 
 def describe(payload: bytes) -> Described:
     """Read the envelope's keys tolerantly: a field that is missing, of another type or too long is left out; the
     leaf itself is kept whatever it holds."""
-    try:
-        envelope = json.loads(payload)
-    except ValueError:
-        return NOTHING
+    envelope = parse_json(payload)
     if not isinstance(envelope, dict):
         return NOTHING
-    actor = envelope.get("actor")
-    actor_id = _text(actor.get("organisation_id"), "actor_id") if isinstance(actor, dict) else None
+    get = envelope.get
+    actor = get("actor")
+    actor_id = _text(actor.get("organisation_id"), _LENGTHS["actor_id"]) if isinstance(actor, dict) else None
     occurred: datetime | None = None
-    if isinstance(envelope.get("occurred_at"), str):
+    if isinstance(when := get("occurred_at"), str):
         try:
-            occurred = datetime.fromisoformat(envelope["occurred_at"])
+            occurred = datetime.fromisoformat(when)
         except ValueError:
             occurred = None
         if occurred is not None and occurred.tzinfo is None:
             occurred = None
     parties: set[str] = set()
-    data = envelope.get("data")
+    data = get("data")
     if isinstance(data, dict):
         for key, value in data.items():
-            if isinstance(key, str) and key.endswith(PARTY_SUFFIXES) and (party := _text(value, "actor_id")):
+            if isinstance(key, str) and key.endswith(PARTY_SUFFIXES) and (party := _text(value, _LENGTHS["actor_id"])):
                 parties.add(party)
     if actor_id:
         parties.add(actor_id)
     return Described(
-        event_id=_text(envelope.get("event_id"), "event_id"),
-        event_type=_text(envelope.get("type"), "event_type"),
-        occurred_at=occurred,
-        journey_id=_text(envelope.get("journey_id"), "journey_id"),
-        claimant_ref=_text(envelope.get("claimant_ref"), "claimant_ref"),
-        actor_id=actor_id,
-        parties=frozenset(parties),
+        _text(get("event_id"), _LENGTHS["event_id"]),
+        _text(get("type"), _LENGTHS["event_type"]),
+        occurred,
+        _text(get("journey_id"), _LENGTHS["journey_id"]),
+        _text(get("claimant_ref"), _LENGTHS["claimant_ref"]),
+        actor_id,
+        frozenset(parties),
     )
 
 

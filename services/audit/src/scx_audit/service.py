@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from scx_audit import access, problems, repository, rules
-from scx_audit.models import Gap, Head, Leaf, Party, StoredCheckpoint, StoredNode
+from scx_audit.models import Gap, Head, Leaf, LeafRow, NodeRow, PartyRow, StoredCheckpoint
 from scx_audit.problems import LedgerInconsistent
 from scx_audit.repository import LeafFilter
 from scx_contracts import Actor, Envelope
@@ -71,17 +71,18 @@ async def append(uow: UnitOfWork, deliveries: Sequence[Delivery], *, keys: Keys)
     skipped; a jump in the sequence stops the batch there, unless an operator acknowledged that very gap."""
     head = await repository.lock_head(uow)
     now = utcnow()
-    new_nodes: list[StoredNode] = []
+    new_nodes: list[NodeRow] = []
 
     def keep(level: int, index: int, digest: bytes) -> None:
         if rules.stored(level):
-            new_nodes.append(StoredNode(level=level, node_index=index, hash=digest))
+            new_nodes.append((level, index, digest))
 
     tree = merkle.CompactRange(head.size, _fringe(head), on_node=keep)
-    leaves: list[Leaf] = []
-    parties: list[Party] = []
+    leaves: list[LeafRow] = []
+    parties: list[PartyRow] = []
     last = head.last_sequence
     gap: tuple[int, int] | None = None
+    leaf_hash, describe = merkle.leaf_hash, rules.describe
     for delivery in deliveries:
         sequence = delivery.stream_sequence
         if sequence <= last:
@@ -91,20 +92,16 @@ async def append(uow: UnitOfWork, deliveries: Sequence[Delivery], *, keys: Keys)
             if known is None or known.acknowledged_at is None or known.next_sequence != sequence:
                 gap = (last, sequence)
                 break
-        digest = merkle.leaf_hash(delivery.payload)
-        described = rules.describe(delivery.payload)
+        payload = delivery.payload
+        digest = leaf_hash(payload)
+        d = describe(payload)
         index = tree.size
         tree.append(digest)
-        leaves.append(Leaf(
-            leaf_index=index, stream_sequence=sequence, leaf_hash=digest, leaf=delivery.payload,
-            subject=delivery.subject[:255], event_id=described.event_id, event_type=described.event_type,
-            occurred_at=described.occurred_at, journey_id=described.journey_id,
-            claimant_ref=described.claimant_ref, actor_id=described.actor_id, appended_at=now,
-        ))
-        parties.extend(
-            Party(organisation_id=org, leaf_index=index, as_actor=org == described.actor_id)
-            for org in described.parties
-        )
+        # Rows as tuples in the tables' column order (models.LEAF_COLUMNS, PARTY_COLUMNS): ingest builds one per leaf.
+        leaves.append((index, sequence, digest, payload, delivery.subject[:255], d.event_id, d.event_type,
+                       d.occurred_at, d.journey_id, d.claimant_ref, d.actor_id, now))
+        actor = d.actor_id
+        parties.extend((org, index, org == actor) for org in d.parties)
         last = sequence
     if leaves:
         await repository.add_leaves(uow, leaves, parties, new_nodes)
@@ -258,8 +255,10 @@ async def search(
     page = found[:limit]
     proofs = None
     if with_proofs:
-        proofs = [await range_hashes(uow, merkle.inclusion_ranges(leaf.leaf_index, latest.tree_size))
-                  for leaf in page]
+        # Every leaf's proof at once: the stored hashes they need (their upper levels shared) in one set of reads.
+        paths = [merkle.inclusion_ranges(leaf.leaf_index, latest.tree_size) for leaf in page]
+        hashes = iter(await range_hashes(uow, [r for path in paths for r in path]))
+        proofs = [[next(hashes) for _ in path] for path in paths]
     return Found(latest, page, proofs, len(found) > limit)
 
 
