@@ -16,21 +16,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
-import nats
 import pytest
 
 from scx_cli.stack import LocalStack, ServiceSpec
 from scx_messaging.local import free_port
-from scx_servicekit import TokenIssuer
 from scx_testing.api import assert_valid_events
 
+from .support import Headers, bearer, stream_events, until
+
 pytestmark = pytest.mark.e2e
-issuer = TokenIssuer()
-Headers = dict[str, str]
 
 
-def bearer(org: str, kind: str, *roles: str, user: str | None = None) -> Headers:
-    return {"Authorization": f"Bearer {issuer.issue(org, kind, list(roles), user=user)}"}
 
 
 DWP = bearer("dwp", "dwp", "contract_manager")
@@ -88,16 +84,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack
         running.stop()
 
 
-def until(
-    call: Callable[[], httpx.Response], ok: Callable[[httpx.Response], bool], timeout: float = 20
-) -> httpx.Response:
-    """Poll (never sleep a fixed time): each service learns the others' records from events."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = call()
-        if ok(response) or time.monotonic() > deadline:
-            return response
-        time.sleep(0.05)
 
 
 def send(client: httpx.Client, method: str, path: str, headers: Headers, body: Any = None, expect: int = 200,
@@ -140,17 +126,6 @@ def build_chain(sub: httpx.Client) -> str:
     return contract_id
 
 
-async def stream_events(nats_url: str) -> list[dict[str, Any]]:
-    nc = await nats.connect(nats_url)
-    try:
-        js = nc.jetstream()
-        info = await js.stream_info("SCX")
-        return [
-            json.loads((await js.get_msg("SCX", seq)).data or b"{}")
-            for seq in range(info.state.first_seq, info.state.last_seq + 1)
-        ]
-    finally:
-        await nc.close()
 
 
 def events_when(nats_url: str, done: Callable[[list[dict[str, Any]]], bool], timeout: float = 20) -> list[dict]:

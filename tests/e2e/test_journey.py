@@ -14,20 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import nats
 import pytest
 
 from scx_cli.stack import LocalStack, ServiceSpec
 from scx_messaging.local import free_port
-from scx_servicekit import TokenIssuer
 from scx_testing.api import assert_valid_events
 
+from .support import bearer, stream_events, until
+
 pytestmark = pytest.mark.e2e
-issuer = TokenIssuer()
 
 
-def bearer(org: str, kind: str, role: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issuer.issue(org, kind, [role])}"}
 
 
 DWP = bearer("dwp", "dwp", "contract_manager")
@@ -51,16 +48,6 @@ def stack(tmp_path: Path) -> Iterator[LocalStack]:
         running.stop()
 
 
-def until(
-    call: Callable[[], httpx.Response], ok: Callable[[httpx.Response], bool], timeout: float = 20
-) -> httpx.Response:
-    """Poll (never sleep a fixed time): the referral service learns the registry from events."""
-    deadline = time.monotonic() + timeout
-    while True:
-        response = call()
-        if ok(response) or time.monotonic() > deadline:
-            return response
-        time.sleep(0.05)
 
 
 def post(client: httpx.Client, path: str, headers: dict[str, str], body: dict[str, Any], expect: int = 201) -> Any:
@@ -99,17 +86,6 @@ def refer(ref: httpx.Client, contract_id: str, nino: str, correlation_id: str | 
     return str(response.json()["referral_id"])
 
 
-async def stream_events(nats_url: str) -> list[dict[str, Any]]:
-    nc = await nats.connect(nats_url)
-    try:
-        js = nc.jetstream()
-        info = await js.stream_info("SCX")
-        return [
-            json.loads((await js.get_msg("SCX", seq)).data or b"{}")
-            for seq in range(info.state.first_seq, info.state.last_seq + 1)
-        ]
-    finally:
-        await nc.close()
 
 
 def test_refer_start_allocate_and_only_the_partner_sees_it(stack: LocalStack) -> None:

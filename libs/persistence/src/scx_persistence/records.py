@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import (
     CursorResult,
@@ -123,3 +123,18 @@ async def update_record(uow: UnitOfWork, table: Table, record: DataclassInstance
     result = await execute(uow, update_by(table, keys, changed), params)
     if result.rowcount != 1:
         raise LookupError(f"{table.name}: no row {', '.join(f'{k}={row[k]!r}' for k in keys)} to update")
+
+
+class Narrowable:
+    """A mixin for a filter dataclass whose fields are None (anything) or a value: a caller's scope narrowed by what
+    it asked for, so that no filter parameter can widen what a caller may see."""
+
+    def narrowed_by(self, wanted: Self) -> Self | None:
+        """This scope narrowed by `wanted`; None when the two cannot both hold (the answer is then empty)."""
+        merged = {}
+        for field in fields(self):  # type: ignore[arg-type]
+            mine, asked = getattr(self, field.name), getattr(wanted, field.name)
+            if mine is not None and asked is not None and mine != asked:
+                return None
+            merged[field.name] = mine if mine is not None else asked
+        return type(self)(**merged)

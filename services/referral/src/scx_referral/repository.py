@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, func, select
 
 from scx_persistence import UnitOfWork
-from scx_persistence.records import fetch_all, fetch_one, insert_record, scalar, select_by, update_record
+from scx_persistence.records import Narrowable, fetch_all, fetch_one, insert_record, scalar, select_by, update_record
 from scx_referral.models import Allocation, Referral, allocations, referrals
 
 
 @dataclass(frozen=True)
-class ReferralFilter:
+class ReferralFilter(Narrowable):
     prime_id: str | None = None
     referrer_id: str | None = None
     current_partner_id: str | None = None
@@ -25,15 +25,6 @@ class ReferralFilter:
     referred_from: date | None = None
     referred_to: date | None = None
 
-    def narrowed_by(self, wanted: ReferralFilter) -> ReferralFilter | None:
-        """This scope narrowed by what the caller asked for; None when the two cannot both hold."""
-        merged = {}
-        for field in fields(self):
-            mine, asked = getattr(self, field.name), getattr(wanted, field.name)
-            if mine is not None and asked is not None and mine != asked:
-                return None
-            merged[field.name] = mine if mine is not None else asked
-        return ReferralFilter(**merged)
 
 
 async def get_referral(uow: UnitOfWork, referral_id: str, *, for_update: bool = False) -> Referral | None:

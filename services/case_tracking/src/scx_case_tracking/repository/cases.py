@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select
@@ -20,7 +20,16 @@ from scx_case_tracking.models.cases import (
 )
 from scx_case_tracking.rules.clocks import Clock, ClockState
 from scx_persistence import UnitOfWork
-from scx_persistence.records import fetch_all, fetch_one, insert_if_new, insert_record, scalar, select_by, update_record
+from scx_persistence.records import (
+    Narrowable,
+    fetch_all,
+    fetch_one,
+    insert_if_new,
+    insert_record,
+    scalar,
+    select_by,
+    update_record,
+)
 
 
 async def add_known_referral(uow: UnitOfWork, referral: KnownReferral) -> None:
@@ -100,7 +109,7 @@ async def timeline_of(
 
 
 @dataclass(frozen=True)
-class CaseFilter:
+class CaseFilter(Narrowable):
     """Which cases a list shows: the caller's scope (prime, deliverer) narrowed by what it asked for."""
 
     prime_id: str | None = None
@@ -112,15 +121,6 @@ class CaseFilter:
     clock: Clock | None = None
     clock_state: ClockState | None = None
 
-    def narrowed_by(self, wanted: CaseFilter) -> CaseFilter | None:
-        """This scope narrowed by what the caller asked for; None when the two cannot both hold."""
-        merged = {}
-        for field in fields(self):
-            mine, asked = getattr(self, field.name), getattr(wanted, field.name)
-            if mine is not None and asked is not None and mine != asked:
-                return None
-            merged[field.name] = mine if mine is not None else asked
-        return CaseFilter(**merged)
 
 
 def _clock_columns(clock: Clock) -> tuple[ColumnElement[date], ColumnElement[date]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam, func, select
@@ -16,7 +16,7 @@ from scx_case_tracking.models.complaints import (
     feedback,
 )
 from scx_persistence import UnitOfWork
-from scx_persistence.records import fetch_all, fetch_one, insert_record, scalar, select_by, update_record
+from scx_persistence.records import Narrowable, fetch_all, fetch_one, insert_record, scalar, select_by, update_record
 
 # What a step may change; the parties, the category and the words are fixed when the complaint is raised.
 COMPLAINT_CHANGES = (
@@ -39,7 +39,7 @@ async def update_complaint(uow: UnitOfWork, complaint: Complaint) -> None:
 
 
 @dataclass(frozen=True)
-class ComplaintFilter:
+class ComplaintFilter(Narrowable):
     """Which complaints a list shows: the caller's scope (DWP all; a prime, a provider, a JCP district its own)
     narrowed by what it asked for."""
 
@@ -54,15 +54,6 @@ class ComplaintFilter:
     raised_from: date | None = None
     raised_to: date | None = None
 
-    def narrowed_by(self, wanted: ComplaintFilter) -> ComplaintFilter | None:
-        """This scope narrowed by what the caller asked for; None when the two cannot both hold."""
-        merged = {}
-        for field in fields(self):
-            mine, asked = getattr(self, field.name), getattr(wanted, field.name)
-            if mine is not None and asked is not None and mine != asked:
-                return None
-            merged[field.name] = mine if mine is not None else asked
-        return ComplaintFilter(**merged)
 
 
 async def list_complaints(

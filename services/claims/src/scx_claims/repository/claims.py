@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from scx_claims.models.claims import Claim, Evidence, claims, evidence
 from scx_persistence import UnitOfWork
-from scx_persistence.records import fetch_all, fetch_one, insert_if_new, insert_record, select_by, update_record
+from scx_persistence.records import (
+    Narrowable,
+    fetch_all,
+    fetch_one,
+    insert_if_new,
+    insert_record,
+    select_by,
+    update_record,
+)
 
 # What a decision changes; the rest of a claim is fixed when it is submitted.
 CLAIM_DECISION = (
@@ -19,7 +27,7 @@ CLAIM_DECISION = (
 
 
 @dataclass(frozen=True)
-class Scope:
+class Scope(Narrowable):
     """Which rows a list shows: the caller's scope (DWP all; a prime its own) narrowed by what it asked for."""
 
     prime_id: str | None = None
@@ -31,15 +39,6 @@ class Scope:
     submitted_from: date | None = None
     submitted_to: date | None = None
 
-    def narrowed_by(self, wanted: Scope) -> Scope | None:
-        """This scope narrowed by what the caller asked for; None when the two cannot both hold."""
-        merged = {}
-        for field in fields(self):
-            mine, asked = getattr(self, field.name), getattr(wanted, field.name)
-            if mine is not None and asked is not None and mine != asked:
-                return None
-            merged[field.name] = mine if mine is not None else asked
-        return Scope(**merged)
 
 
 # The evidence register
