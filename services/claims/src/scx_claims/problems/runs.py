@@ -15,6 +15,9 @@
 | `unknown-case` | 422 | raising a recovery naming a referral that is not on that contract |
 | `unknown-claim` | 422 | raising a recovery naming a claim that is not one of that contract's |
 | `claim-recovered` | 409 | raising a recovery of a claim already on the ledger (a claim is recovered once) |
+| `claim-not-paid` | 409 | raising a recovery of a claim that has not been paid (reject it, or wait for its run) |
+| `recovery-exceeds-payment` | 422 | a recovery of a claim for more than the claim was paid |
+| `unknown-sample` | 422 | a recovery naming a sample that is not one of that prime's and contract's |
 
 A caller who cannot see a run (a partner, JCP, a prime without a statement in it) gets `not-found` (404), as for
 one that does not exist; one who can see it but may not act gets `forbidden` (403).
@@ -116,6 +119,30 @@ def unknown_claim(claim_id: str, contract_id: str) -> Problem:
         422, "unknown-claim", "No such claim on the contract",
         f"Claim {claim_id} is not known here as a claim on contract {contract_id}.",
         errors=[{"field": "body.claim_id", "message": f"not a claim on {contract_id}"}],
+    )
+
+
+def claim_not_paid(claim_id: str, status: str) -> Problem:
+    return Problem(
+        409, "claim-not-paid", "The claim has not been paid",
+        f"Claim {claim_id} is {status}: only what was paid is recovered (a claim not yet paid is rejected instead).",
+        errors=[{"field": "body.claim_id", "message": f"{status}, not paid"}],
+    )
+
+
+def recovery_exceeds_payment(amount_pence: int, paid_pence: int) -> Problem:
+    return Problem(
+        422, "recovery-exceeds-payment", "More than was paid",
+        f"The recovery of {amount_pence}p is more than the {paid_pence}p the claim was paid.",
+        errors=[{"field": "body.amount_pence", "message": f"must not be more than {paid_pence}"}],
+    )
+
+
+def unknown_sample(sample_id: str, contract_id: str) -> Problem:
+    return Problem(
+        422, "unknown-sample", "No such sample of the contract",
+        f"Sample {sample_id} is not known here as a sample of contract {contract_id} and that prime.",
+        errors=[{"field": "body.sample_id", "message": f"not a sample of {contract_id}"}],
     )
 
 

@@ -10,6 +10,7 @@ from fastapi import Depends, Request, Response, status
 
 from scx_claims.routes import recoveries
 from scx_claims.rules import runs as rules
+from scx_claims.schemas import Period
 from scx_claims.schemas.runs import (
     AbandonRun,
     AuthoriseRun,
@@ -28,7 +29,6 @@ from scx_servicekit.idempotency import IdempotencyKey
 from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
-from scx_servicekit.strict import Month
 
 IDEMPOTENT = {400: "the Idempotency-Key is not 1-200 printable characters"}
 PREPARE = problems({
@@ -82,7 +82,7 @@ async def prepare_run(
 
 @router.get("/payment-runs", responses=LISTING)
 async def list_runs(
-    principal: CurrentPrincipal, uow: UoW, paging: Paging, period: Month | None = None,
+    principal: CurrentPrincipal, uow: UoW, paging: Paging, period: Period | None = None,
     status: RunStatus | None = None,
 ) -> Page[RunOut]:
     """Runs, oldest first: DWP every run; a prime those it has a statement in, showing its own; anyone else none."""

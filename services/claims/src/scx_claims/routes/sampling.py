@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response, status
 
 from scx_claims.models.claims import Sample
+from scx_claims.schemas import Period
 from scx_claims.schemas.claims import (
     CheckClaim,
     ConcludeSample,
@@ -28,7 +29,7 @@ from scx_servicekit.idempotency import IdempotencyKey
 from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
-from scx_servicekit.strict import Month, RecordId
+from scx_servicekit.strict import RecordId
 
 ON_A_SAMPLE = problems({404: "no such sample that the caller can see"})
 DRAWING = problems({400: "the Idempotency-Key is not 1-200 printable characters",
@@ -76,7 +77,7 @@ async def draw_sample(
 @router.get("/samples", responses=LISTING)
 async def list_samples(
     principal: CurrentPrincipal, uow: UoW, paging: Paging,
-    stage: ValidationStage | None = None, contract_id: RecordId | None = None, period: Month | None = None,
+    stage: ValidationStage | None = None, contract_id: RecordId | None = None, period: Period | None = None,
 ) -> Page[SampleOut]:
     """DWP's samples, oldest first (anyone else: none)."""
     found = await sampling.list_samples(uow, principal, stage=stage, contract_id=contract_id, period=period,

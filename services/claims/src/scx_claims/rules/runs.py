@@ -21,6 +21,7 @@ The rules, in pence (integers throughout; nothing is divided, so nothing is roun
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
@@ -28,7 +29,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import groupby
 from typing import Any
 
@@ -139,7 +140,7 @@ class RunPlan:
 def last_day_of(period: str) -> date:
     """The last day of a month written YYYY-MM."""
     year, month = int(period[:4]), int(period[5:])
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def canonical(document: Any) -> bytes:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, Strict, field_validator
 
+from scx_claims.schemas import Period
 from scx_contracts.claims import (
     ClaimEvidenceKind,
     ClaimRejectionReason,
@@ -17,7 +18,7 @@ from scx_contracts.claims import (
     PayableKind,
     ValidationStage,
 )
-from scx_servicekit.strict import IsoDate, Month, Note, OrganisationId, RecordId, RequestModel, StrictBool
+from scx_servicekit.strict import IsoDate, Note, OrganisationId, RecordId, RequestModel, StrictBool
 
 KEPT_HERE = "kept in the claims service only, never published"
 MAX_EVIDENCE_CITED = 52  # a year of weekly evidence: as the event allows
@@ -111,7 +112,7 @@ class DrawSample(RequestModel):
     stage: ValidationStage
     prime_id: OrganisationId
     contract_id: RecordId
-    period: Month = Field(description="the month the claims were submitted in")
+    period: Period = Field(description="the month the claims were submitted in")
     kind: OutcomeKind
     rate_basis_points: RateBasisPoints
 

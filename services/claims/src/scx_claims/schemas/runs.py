@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, Strict, StringConstraints
 
+from scx_claims.schemas import Period
 from scx_contracts.claims import PayableKind, RecoveryReason
-from scx_servicekit.strict import MAX_PENCE, Month, OrganisationId, Reason, RecordId, RequestModel
+from scx_servicekit.strict import MAX_PENCE, OrganisationId, Reason, RecordId, RequestModel
 
 Sha256 = Annotated[str, Strict(), StringConstraints(pattern=r"^[0-9a-f]{64}$", max_length=64)]
 PositivePence = Annotated[int, Strict(), Field(ge=1, le=MAX_PENCE)]
@@ -17,7 +18,7 @@ LineSource = Literal["instalment", "entitlement", "claim"]
 
 
 class PrepareRun(RequestModel):
-    period: Month = Field(description="the month paid (YYYY-MM): what is due up to its last day; not after this month")
+    period: Period = Field(description="the month paid (YYYY-MM): what is due up to its last day; not after this month")
 
 
 class AuthoriseRun(RequestModel):

@@ -14,6 +14,7 @@ from scx_claims.problems import runs as problems
 from scx_claims.repository import claims as claim_repository
 from scx_claims.repository import journeys as journey_repository
 from scx_claims.repository import runs as repository
+from scx_claims.repository import sampling as sample_repository
 from scx_claims.repository.runs import RecoveryFilter
 from scx_claims.schemas.runs import RaiseRecovery
 from scx_claims.service.events import new_id, now, record, today
@@ -37,7 +38,8 @@ async def raise_recovery(
     """Put a recovery on the ledger and record payment.recovery_raised: the next run nets it. For the claims area
     too (a failed post-payment sample: reason `extrapolated_from_sample` or `failed_validation`); the caller has
     checked who may. Refuses (422) a contract that is not the prime's, a referral or a claim not on that contract,
-    and (409) a claim already recovered: a claim is recovered once (a unique index holds it under races)."""
+    (409) a claim already recovered (a claim is recovered once: a unique index holds it under races) or not paid, (422)
+    more than the claim was paid, and (422) a sample that is not one of that prime's and contract's."""
     contract = await registry.get_contract(uow, contract_id)
     if contract is None or contract.prime_id != prime_id:
         raise problems.unknown_contract(contract_id, prime_id)
@@ -47,6 +49,14 @@ async def raise_recovery(
             raise problems.unknown_claim(claim_id, contract_id)
         if await repository.claim_recovered(uow, claim_id):
             raise problems.claim_recovered(claim_id)
+        if claim.status != "paid":
+            raise problems.claim_not_paid(claim_id, claim.status)
+        if amount_pence > claim.amount_pence:
+            raise problems.recovery_exceeds_payment(amount_pence, claim.amount_pence)
+    if sample_id is not None:
+        sample = await sample_repository.get_sample(uow, sample_id)
+        if sample is None or sample.prime_id != prime_id or sample.contract_id != contract_id:
+            raise problems.unknown_sample(sample_id, contract_id)
     journey = None
     if case_id is not None:
         journey = await journey_repository.get_journey(uow, case_id)

@@ -17,9 +17,10 @@
 
 from __future__ import annotations
 
+import calendar
 import secrets
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from scx_claims import access
 from scx_claims.models.claims import Claim, Sample, SampleClaim
@@ -56,8 +57,7 @@ class Redraw:
 
 def month_bounds(period: str) -> tuple[date, date]:
     first = date(int(period[:4]), int(period[5:7]), 1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following - timedelta(days=1)
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
 async def _sample(uow: UnitOfWork, principal: Principal, sample_id: str, *, for_update: bool = False) -> Sample:
