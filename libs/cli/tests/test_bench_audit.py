@@ -5,9 +5,10 @@ file it writes into. (How fast anything is, `make bench` measures; nothing here 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
-from scx_cli import bench_audit
+from scx_cli import bench_audit, bench_audit_report
 from scx_cli.audit_events import events
 from scx_ledger.checkpoint import Checkpoint
 from scx_ledger.merkle import fold
@@ -42,13 +43,13 @@ def test_a_built_ledger_is_the_tree_of_its_events(tmp_path: Path) -> None:
 def test_its_section_replaces_itself_and_keeps_the_rest(tmp_path: Path) -> None:
     output = tmp_path / "benchmarks.md"
     output.write_text("# Benchmarks\n\nhand-written above\n")
-    report = bench_audit.AuditReport(bench_audit.AuditBenchOptions(), bench_audit.datetime.now(bench_audit.UTC), {})
+    report = bench_audit_report.AuditReport(bench_audit_report.AuditBenchOptions(), datetime.now(UTC), {})
     report.ingest_rate, report.ingest_cpu_per_event = 12_000.0, 60e-6
-    bench_audit.write_section(report, output)
+    bench_audit_report.write_section(report, output)
     output.write_text(output.read_text() + "\nhand-written below\n")
     report.ingest_rate = 13_000.0
-    bench_audit.write_section(report, output)
+    bench_audit_report.write_section(report, output)
     text = output.read_text()
-    assert text.count(bench_audit.BEGIN) == 1
+    assert text.count(bench_audit_report.BEGIN) == 1
     assert "13,000 events/s" in text and "12,000" not in text
     assert text.startswith("# Benchmarks\n\nhand-written above\n") and text.endswith("hand-written below\n")

@@ -289,15 +289,16 @@ def bench_audit(
     """The audit ledger: ingest from a backlog (events/s), the auditor's journey query on a big ledger (p50/p99),
     and `scx audit verify` of a big export (seconds)."""
     from scx_cli import bench_audit as bench
+    from scx_cli.bench_audit_report import AuditBenchOptions, section, write_section
 
     parts = tuple(p.strip() for p in only.split(",") if p.strip())
     if not parts or set(parts) - {"ingest", "query", "verify"}:
         raise typer.BadParameter("some of ingest, query, verify", param_hint="--only")
-    options = bench.AuditBenchOptions(backlog, ledger_size, queries, verify_size, cache)
+    options = AuditBenchOptions(backlog, ledger_size, queries, verify_size, cache)
     report = bench.run_audit_bench(options, typer.echo, parts=parts, keep_data=keep_data)
-    typer.echo(bench.section(report))
+    typer.echo(section(report))
     if output is not None:
-        bench.write_section(report, output)
+        write_section(report, output)
 
 
 @app.command("bench-claims")
