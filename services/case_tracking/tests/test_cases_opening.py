@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scx_case_tracking.rules.clocks import add_working_days
+from scx_contracts.clocks import add_working_days
 from scx_contracts.referral import ReferralReceived
 from scx_testing.journeys import Referral, actor
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scx_subcontracts.rules import check_terms
+from scx_subcontracts.rules.registry import check_terms
 
 from .builders import (
     PARTNER,

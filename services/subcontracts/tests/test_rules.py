@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from scx_contracts.subcontracts import ClientGroup, SpecialistService, SubcontractTerms
-from scx_subcontracts.rules import check_share_of_targets, check_terms, check_within_contract
+from scx_subcontracts.rules.registry import check_share_of_targets, check_terms, check_within_contract
 
 START, END = date(2025, 4, 1), date(2027, 3, 31)
 GROUP = ClientGroup(postcode_districts=["LS1"])

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from scx_servicekit import create_service_app
 from scx_subcontracts.config import SubcontractsSettings
 from scx_subcontracts.handlers import SUBSCRIPTIONS
-from scx_subcontracts.routes import router
+from scx_subcontracts.routes import ROUTERS
 
 
 def create_app(settings: SubcontractsSettings | None = None) -> FastAPI:
@@ -19,6 +19,6 @@ def create_app(settings: SubcontractsSettings | None = None) -> FastAPI:
             "The registry of the supply chain: organisations, DWP → prime contracts with their monthly profiles, "
             "and prime → partner subcontracts under the four models (end-to-end, specialist, SLA, signposting)."
         ),
-        routers=[router],
+        routers=ROUTERS,
         subscriptions=SUBSCRIPTIONS,
     )

@@ -18,7 +18,7 @@ from scx_case_tracking.models.cases import (
     referrals,
     timeline,
 )
-from scx_case_tracking.rules.clocks import Clock, ClockState
+from scx_contracts.clocks import Clock, ClockState
 from scx_persistence import UnitOfWork
 from scx_persistence.records import (
     Narrowable,
@@ -133,7 +133,7 @@ def _clock_columns(clock: Clock) -> tuple[ColumnElement[date], ColumnElement[dat
 
 
 def clock_condition(clock: Clock, wanted: ClockState, today: date) -> ColumnElement[bool]:
-    """`rules.clocks.state(...) == wanted`, as SQL on the case's columns."""
+    """`scx_contracts.clocks.state(...) == wanted`, as SQL on the case's columns."""
     by, done = _clock_columns(clock)
     if wanted is ClockState.MET:
         return and_(done.is_not(None), done <= by)

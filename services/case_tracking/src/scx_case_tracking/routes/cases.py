@@ -8,7 +8,6 @@ from fastapi import Depends, Query, Response
 
 from scx_case_tracking.models.cases import Case
 from scx_case_tracking.repository.cases import CaseFilter
-from scx_case_tracking.rules.clocks import Clock, ClockState
 from scx_case_tracking.schemas.cases import (
     AssignAdviser,
     CaseOut,
@@ -19,6 +18,7 @@ from scx_case_tracking.schemas.cases import (
 )
 from scx_case_tracking.service import cases
 from scx_contracts.case_tracking import WFIS_OWED_TO_MANDATORY, TrafficLight
+from scx_contracts.clocks import Clock, ClockState
 from scx_servicekit.app import UoW
 from scx_servicekit.auth import CurrentPrincipal
 from scx_servicekit.openapi import problems

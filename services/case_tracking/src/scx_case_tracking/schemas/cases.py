@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, Strict, StringConstraints
 
-from scx_case_tracking.rules.clocks import Clock, ClockState
 from scx_contracts.case_tracking import TrafficLight
 from scx_contracts.claimant import looks_like_nino
+from scx_contracts.clocks import Clock, ClockState
 from scx_contracts.vocabulary import Delivery, SupplyChainModel
 from scx_servicekit.strict import RequestModel
 

@@ -12,11 +12,10 @@ from scx_case_tracking.access import ReadScope, Standing
 from scx_case_tracking.models.cases import Case, Delivery, KnownReferral, TimelineEntry
 from scx_case_tracking.repository import cases as repository
 from scx_case_tracking.repository.cases import CaseFilter
-from scx_case_tracking.rules import clocks
-from scx_case_tracking.rules.clocks import Clock, ClockState
 from scx_case_tracking.service.journey import now, record, today
-from scx_contracts import Envelope
+from scx_contracts import Envelope, clocks
 from scx_contracts.case_tracking import CaseAdviserAssigned, CaseClosed, CaseDeliveryChanged, CaseOpened
+from scx_contracts.clocks import Clock, ClockState
 from scx_contracts.referral import (
     ReferralAllocated,
     ReferralReallocated,

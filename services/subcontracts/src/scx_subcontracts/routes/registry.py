@@ -12,8 +12,7 @@ from scx_servicekit.openapi import problems
 from scx_servicekit.paging import Page, PageRequest, page_of, page_request
 from scx_servicekit.routing import service_router
 from scx_servicekit.strict import INT32_MAX, QueryInt
-from scx_subcontracts import service
-from scx_subcontracts.schemas import (
+from scx_subcontracts.schemas.registry import (
     AgreeSubcontract,
     AwardContract,
     ContractOut,
@@ -25,6 +24,7 @@ from scx_subcontracts.schemas import (
     SubcontractOut,
     VarySubcontract,
 )
+from scx_subcontracts.service import registry as service
 
 PROBLEMS = problems({
     404: "no such record that the caller can see",

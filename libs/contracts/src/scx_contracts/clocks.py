@@ -1,4 +1,5 @@
-"""The journey's clocks, in working days: Monday to Friday, less the bank holidays of England and Wales.
+"""The journey's clocks, in working days: Monday to Friday, less the bank holidays of England and Wales. Shared by
+case tracking, which keeps them per case, and the subcontracts service, whose referral flows count their breaches.
 
 The holidays come from the maintained `holidays` library (its `GB` calendar, subdivision `ENG`: England and Wales
 share their bank holidays), offline, so a new year's dates arrive with a library upgrade rather than a hand edit.

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from scx_servicekit import Problem
-from scx_subcontracts.rules import TermsError
+from scx_subcontracts.rules.registry import TermsError
 
 
 def organisation_exists(organisation_id: str) -> Problem:

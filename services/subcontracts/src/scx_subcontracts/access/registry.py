@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from scx_servicekit import Principal
 from scx_servicekit.auth import forbidden
-from scx_subcontracts.models import Contract, Subcontract
+from scx_subcontracts.models.registry import Contract, Subcontract
 
 
 def require_contract_manager(principal: Principal) -> None:

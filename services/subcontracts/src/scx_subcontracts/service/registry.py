@@ -22,9 +22,12 @@ from scx_persistence import UnitOfWork
 from scx_servicekit import Principal
 from scx_servicekit.events import make_event
 from scx_servicekit.problems import not_found
-from scx_subcontracts import access, problems, repository, rules
-from scx_subcontracts.models import Contract, Organisation, ProfileMonth, Subcontract, SubcontractVariation
-from scx_subcontracts.schemas import (
+from scx_subcontracts.access import registry as access
+from scx_subcontracts.models.registry import Contract, Organisation, ProfileMonth, Subcontract, SubcontractVariation
+from scx_subcontracts.problems import registry as problems
+from scx_subcontracts.repository import registry as repository
+from scx_subcontracts.rules import registry as rules
+from scx_subcontracts.schemas.registry import (
     AgreeSubcontract,
     AwardContract,
     EndSubcontract,

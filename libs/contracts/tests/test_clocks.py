@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from scx_case_tracking.rules.clocks import (
+from scx_contracts.clocks import (
     Clock,
     ClockState,
     add_working_days,

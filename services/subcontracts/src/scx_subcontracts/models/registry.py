@@ -9,10 +9,8 @@ from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 
-from scx_persistence import new_metadata
 from scx_persistence.types import UtcDateTime
-
-metadata = new_metadata()
+from scx_subcontracts.models.base import metadata
 
 organisations = Table(
     "organisations",

@@ -25,7 +25,7 @@ from scx_persistence.records import (
     update_record,
     values,
 )
-from scx_subcontracts.models import (
+from scx_subcontracts.models.registry import (
     Contract,
     Organisation,
     ProfileMonth,

@@ -1,0 +1,1 @@
+"""The subcontracts service's access, one module per area."""

@@ -1,0 +1,1 @@
+"""The subcontracts service's problems, one module per area."""

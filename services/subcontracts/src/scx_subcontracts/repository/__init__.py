@@ -1,0 +1,1 @@
+"""The subcontracts service's repository, one module per area."""

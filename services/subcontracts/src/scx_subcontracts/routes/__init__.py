@@ -1,0 +1,10 @@
+"""The subcontracts service's HTTP API, one router per area. Each route parses, calls one use case in `service/`
+and shapes the answer; the request's unit of work (`UoW`) commits when the endpoint returns."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from scx_subcontracts.routes import registry
+
+ROUTERS: list[APIRouter] = [registry.router]

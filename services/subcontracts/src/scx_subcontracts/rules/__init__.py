@@ -1,0 +1,1 @@
+"""The subcontracts service's rules, one module per area."""

@@ -1,0 +1,1 @@
+"""The subcontracts service's schemas, one module per area."""

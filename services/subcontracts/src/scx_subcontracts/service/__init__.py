@@ -1,0 +1,1 @@
+"""The subcontracts service's service, one module per area."""
