@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 from scx_servicekit import Problem
 from scx_subcontracts.rules.returns import ReturnError
-from scx_subcontracts.schemas.returns_upload import COLUMNS, MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RowError
+from scx_subcontracts.schemas.returns_upload import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RowError, in_file_order
 
 _CONFLICTS = {
     "already_posted": ("return-already-posted", "The week's return is posted already"),
@@ -67,10 +67,7 @@ def posted_meanwhile() -> Problem:
 
 
 def invalid_upload(errors: Sequence[RowError]) -> Problem:
-    def order(e: RowError) -> tuple[int, int]:
-        return e.line, COLUMNS.index(e.column) + 1 if e.column in COLUMNS else 0
-
-    ordered = sorted(errors, key=order)
+    ordered = in_file_order(list(errors))
     lines = sorted({e.line for e in ordered})
     return Problem(
         422, "invalid-upload", "The file has faults: nothing was stored",

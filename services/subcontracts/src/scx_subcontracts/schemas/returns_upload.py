@@ -69,6 +69,12 @@ class TooManyRows(Exception):
 
 
 def parse_upload(data: bytes) -> ParsedUpload:
+    parsed = _parse(data)
+    parsed.errors = in_file_order(parsed.errors)
+    return parsed
+
+
+def _parse(data: bytes) -> ParsedUpload:
     parsed = ParsedUpload()
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
@@ -103,6 +109,11 @@ def parse_upload(data: bytes) -> ParsedUpload:
         first_line[key] = line
         parsed.rows.append(row)
     return parsed
+
+
+def in_file_order(errors: list[RowError]) -> list[RowError]:
+    """By line, and on a line by column in the order of `COLUMNS` (the whole line's fault first)."""
+    return sorted(errors, key=lambda e: (e.line, COLUMNS.index(e.column) + 1 if e.column in COLUMNS else 0))
 
 
 def _records(text: str, errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
