@@ -135,7 +135,7 @@ async def test_health_and_readiness_need_no_token(service: Service) -> None:
     assert (await service.client.get("/health")).json() == {"status": "ok"}
     ready = await service.client.get("/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "outbox_relay": "ok"}
+    assert ready.json()["checks"] == {"database": "ok", "nats": "ok", "outbox_relay": "ok", "consumer": "ok"}
 
 
 @pytest.mark.parametrize("path", ["/organisations", "/contracts"])

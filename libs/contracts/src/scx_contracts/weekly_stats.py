@@ -4,16 +4,17 @@ words the subcontracts service reconciles those figures in.
 Each figure is a count of things that happened in the week (Monday to Sunday, ISO 8601), for the subcontract's
 partner:
 
-| figure | counts | derived from |
-| --- | --- | --- |
-| `referrals_received` | referrals allocated (or re-allocated) to the partner | `referral.allocated`, `referral.reallocated` (`allocated_on`) |
-| `starts` | journeys the partner was the first to be allocated, by the week of their start | the first allocation (`referral.started`'s `started_on`) |
-| `wfis_delivered` | Work Focused Interviews attended with the partner | `appointment.attended` of kind `wfi` (`attended_on`) |
-| `fail_to_attends` | appointments with the partner the claimant failed to attend | `case.failed_to_attend` (`missed_on`) |
-| `activities_delivered` | activities the partner delivered | `case.activity_delivered` (`delivered_on`) |
-| `job_starts` | jobs started while the partner delivered | `employment.job_started` (`started_on`) |
-| `job_outcomes` | job outcomes claimed for the partner's journeys, and not rejected | `claim.submitted` of kind `job_outcome` (`payable_from`), less `claim.rejected` |
-| `exits` | journeys that left the programme from the partner | `case.exited` (`exited_on`) |
+- `referrals_received`: referrals allocated (or re-allocated) to the partner (`referral.allocated`,
+  `referral.reallocated`, on `allocated_on`);
+- `starts`: journeys the partner was the first to be allocated, in the week of their start (`started_on`);
+- `wfis_delivered`: Work Focused Interviews attended with the partner (`case.appointment_attended`, kind `wfi`);
+- `fail_to_attends`: appointments with the partner the claimant failed to attend (`case.failed_to_attend`,
+  `missed_on`);
+- `activities_delivered`: activities the partner delivered (`case.activity_delivered`, `delivered_on`);
+- `job_starts`: jobs started while the partner delivered (`employment.job_started`, `started_on`);
+- `job_outcomes`: job outcomes claimed for the partner's journeys and not rejected (`claim.submitted` of kind
+  `job_outcome`, on `payable_from`, less `claim.rejected`);
+- `exits`: journeys that left the programme from the partner (`case.exited`, `exited_on`).
 """
 
 from __future__ import annotations

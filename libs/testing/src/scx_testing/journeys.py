@@ -18,9 +18,12 @@ import uuid_utils
 
 from scx_contracts import Actor, Envelope
 from scx_contracts.case_tracking import (
+    AppointmentAttended,
+    CaseActionPlanAgreed,
     CaseActivityDelivered,
     CaseDeliveryChanged,
     CaseExited,
+    CaseFailedToAttend,
     CaseOpened,
     HoursReported,
     JobEnded,
@@ -204,10 +207,41 @@ class CaseEvents:
         await self.publish(JobEnded(case_id=case.referral_id, job_id=job_id, ended_on=ended_on, reason="resigned"),
                            case)
 
-    async def exited(self, case: Referral, exited_on: date, by: str | None = None) -> None:
+    async def exited(self, case: Referral, exited_on: date, by: str | None = None, *, kind: str = "completion") -> None:
         await self.publish(CaseExited(
-            case_id=case.referral_id, kind="completion", exited_on=exited_on,
+            case_id=case.referral_id, kind=kind, reason="declined" if kind == "early_exit" else None,
+            exited_on=exited_on, delivering_organisation_id=by or case.prime_id,
+        ), case)
+
+    async def attended(
+        self, case: Referral, on: date, *, kind: str = "wfi", wfi_number: int | None = None, by: str | None = None
+    ) -> Envelope:
+        """An appointment attended (a WFI unless `kind` says otherwise), with whoever delivers it."""
+        return await self.publish(AppointmentAttended(
+            case_id=case.referral_id, appointment_id=_new_id(), kind=kind,
+            wfi_number=(wfi_number or 1) if kind == "wfi" else None, attended_on=on, minutes=45,
             delivering_organisation_id=by or case.prime_id,
+        ), case)
+
+    async def failed_to_attend(self, case: Referral, missed_on: date, *, by: str | None = None) -> Envelope:
+        return await self.publish(CaseFailedToAttend(
+            case_id=case.referral_id, appointment_id=_new_id(), notice_id=_new_id(), kind="wfi", mandatory=True,
+            referrer_id=case.referrer_id, missed_on=missed_on, notified_on=missed_on,
+            delivering_organisation_id=by or case.prime_id,
+        ), case)
+
+    async def action_plan(self, case: Referral, agreed_on: date, *, by: str | None = None) -> Envelope:
+        return await self.publish(CaseActionPlanAgreed(
+            case_id=case.referral_id, action_plan_id=_new_id(), agreed_on=agreed_on, goals=["find_work"],
+            delivering_organisation_id=by or case.prime_id,
+        ), case)
+
+    async def activity(
+        self, case: Referral, delivered_on: date, *, activity: str = "cv", by: str | None = None
+    ) -> Envelope:
+        return await self.publish(CaseActivityDelivered(
+            case_id=case.referral_id, activity_id=_new_id(), activity=activity, delivered_on=delivered_on,
+            minutes=60, delivered_by=by or case.prime_id,
         ), case)
 
     async def specialist_delivered(
