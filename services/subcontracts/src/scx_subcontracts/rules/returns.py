@@ -57,6 +57,12 @@ def week_ends_at(monday: date) -> datetime:
     return datetime.combine(monday + timedelta(days=7), time(0, 0), tzinfo=LONDON).astimezone(UTC)
 
 
+def last_ended_monday(now: datetime) -> date:
+    """The Monday of the last week that has ended: the week before this one, in London."""
+    today = now.astimezone(LONDON).date()
+    return today - timedelta(days=today.weekday() + 7)
+
+
 def has_ended(monday: date, now: datetime) -> bool:
     # Compared by date first: the week after 9999-W52 cannot be computed, and has not ended anyway.
     return monday < now.date() and now >= week_ends_at(monday)
