@@ -183,7 +183,9 @@ async def test_a_quarter_not_written_yyyy_qn_names_the_path(
     problem(response, 422, field="path.quarter")
 
 
-async def test_an_area_written_with_a_space_at_its_end_names_the_path(service: Service, contract: dict[str, Any]) -> None:
+async def test_an_area_written_with_a_space_at_its_end_names_the_path(
+    service: Service, contract: dict[str, Any]
+) -> None:
     problem(await service.client.get("/contract-package-areas/West Yorkshire /performance", headers=DWP), 422,
             field="path.area")
 

@@ -152,7 +152,8 @@ async def test_levels_are_kept_setting_by_setting_and_the_same_setting_twice_is_
     events = await history.service.events("contract.minimum_performance_levels_set")
     assert [e["data"] for e in events] == [
         {"contract_id": contract["contract_id"], "prime_id": "prime-north", "revision": 1, "applies_from": "2023-01",
-         "levels": [{"payment_group": 1, "level_basis_points": 3600}, {"payment_group": 6, "level_basis_points": 1550}]},
+         "levels": [{"payment_group": 1, "level_basis_points": 3600},
+                    {"payment_group": 6, "level_basis_points": 1550}]},
         {"contract_id": contract["contract_id"], "prime_id": "prime-north", "revision": 2, "applies_from": "2025-04",
          "levels": [{"payment_group": 6, "level_basis_points": 1600}]},
     ]

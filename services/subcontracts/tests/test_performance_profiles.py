@@ -80,7 +80,8 @@ async def test_actuals_against_the_original_and_the_revised_profile_month_by_mon
     assert wfis[2]["running"]["actual"] == 3
     assert report["totals"] == {
         "job_outcomes": {"actual": 3, "original": against(36, -33, "8.33"), "latest": against(13, -10, "23.08")},
-        "sustained_job_outcomes": {"actual": 1, "original": against(12, -11, "8.33"), "latest": against(4, -3, "25.00")},
+        "sustained_job_outcomes": {"actual": 1, "original": against(12, -11, "8.33"),
+                                   "latest": against(4, -3, "25.00")},
         "work_focused_interviews": {"actual": 3, "original": against(360, -357, "0.83"),
                                     "latest": against(100, -97, "3.00")},
     }
