@@ -35,6 +35,10 @@ ON_A_CONTRACT = problems({
     422: "a parameter is not valid, the months are not a range (reversed, or more than 120), or a month is outside "
          "the contract",
 })
+READ_LEVELS = problems({
+    404: "no such contract that the caller can see",
+    422: "a parameter is not valid",
+})
 LEVELS = problems({
     404: "no such contract that the caller can see",
     422: "a field is not valid, or the levels would apply from a month outside the contract",
@@ -84,7 +88,7 @@ async def get_minimum_performance(
     return await service.minimum_performance(uow, principal, contract_id=contract_id, asked=months)
 
 
-@router.get("/contracts/{contract_id}/minimum-performance-levels", responses=ON_A_CONTRACT)
+@router.get("/contracts/{contract_id}/minimum-performance-levels", responses=READ_LEVELS)
 async def get_minimum_performance_levels(
     contract_id: str, principal: CurrentPrincipal, uow: UoW
 ) -> MinimumPerformanceLevelsOut:
