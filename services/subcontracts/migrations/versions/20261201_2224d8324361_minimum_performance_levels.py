@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "2224d8324361"
-down_revision: Union[str, Sequence[str], None] = "5d2e8b7c1a90"
+down_revision: Union[str, Sequence[str], None] = "446134526bd2"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
