@@ -10,8 +10,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest_asyncio
+from sqlalchemy import select
 
 from scx_messaging import LocalNatsServer
+from scx_subcontracts.models.registry import subcontract_variations
 from scx_testing.plugin import MigratedDatabase
 from scx_testing.polling import eventually
 
@@ -106,6 +108,15 @@ async def test_a_partner_starved_for_three_months_and_a_variation_that_lowers_it
         (25, 0.0, False, False), (25, 25.0, True, False), (25, 25.0, True, False), (5, 5.0, False, False),
     ]
     assert (await health(history))["shares"][0]["starved"] is False
+    async with history.service.engine.connect() as conn:  # the history of terms, the agreed terms first
+        recorded = (await conn.execute(
+            select(subcontract_variations.c.variation, subcontract_variations.c.reason, subcontract_variations.c.terms)
+            .where(subcontract_variations.c.subcontract_id == whole["subcontract_id"])
+            .order_by(subcontract_variations.c.variation)
+        )).all()
+    assert [(v, reason, terms["share_of_targets_percent"]) for v, reason, terms in recorded] == [
+        (0, "the terms agreed", 25), (1, "fewer clients in LS1 and LS2", 5),
+    ]
 
 
 async def test_how_promptly_the_prime_pays_each_partner(history: History) -> None:
