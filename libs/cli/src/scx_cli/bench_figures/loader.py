@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from scx_cli import manifest
 from scx_cli.bench_figures.journeys import JourneyPlan
 from scx_cli.bench_figures.projection import Figures
 from scx_cli.bench_figures.registry import Registry
+from scx_cli.bench_figures.returns import TABLES as RETURNS_TABLES
+from scx_cli.bench_figures.returns import weekly_returns
 
 HISTORY_TABLES = ("history_journeys", "history_occurrences", "history_monthly_tallies", "history_cohort_tallies",
                   "history_delay_tallies")
@@ -56,7 +58,7 @@ def migrate(path: Path) -> None:
 def _value(value: Any) -> Any:
     """A registry value as SQLAlchemy stores it in SQLite: dates ISO, moments UTC without a zone, JSON as text."""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict | list):
@@ -82,6 +84,11 @@ def write_registry(db: sqlite3.Connection, registry: Registry) -> dict[str, int]
     return counts
 
 
+def _has_tables(db: sqlite3.Connection, names: Iterable[str]) -> bool:
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return set(names) <= present
+
+
 def _secondary_indexes(db: sqlite3.Connection) -> list[tuple[str, str]]:
     marks = ", ".join("?" * len(HISTORY_TABLES))
     return list(db.execute(
@@ -90,8 +97,11 @@ def _secondary_indexes(db: sqlite3.Connection) -> list[tuple[str, str]]:
     ))
 
 
-def load(path: Path, registry: Registry, journeys: Iterable[JourneyPlan]) -> LoadReport:
-    """Write `registry` and the history of `journeys` into the migrated (and otherwise empty) database at `path`."""
+def load(
+    path: Path, registry: Registry, journeys: Iterable[JourneyPlan], *, returns_of: tuple[int, date] | None = None,
+) -> LoadReport:
+    """Write `registry` and the history of `journeys` into the migrated (and otherwise empty) database at `path`;
+    with `returns_of` (the seed and the year's last day), and where the schema has them, partners' weekly returns."""
     report = LoadReport()
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -123,6 +133,14 @@ def load(path: Path, registry: Registry, journeys: Iterable[JourneyPlan]) -> Loa
         _write_tallies(db, figures, rows)
         mark = time.perf_counter()
         writing += mark - now
+        if returns_of is not None and _has_tables(db, RETURNS_TABLES):
+            made = weekly_returns(returns_of[0], registry, figures.weekly, returns_of[1])
+            for table, made_rows in made.rows().items():
+                columns = _columns(db, table)
+                _insert(db, table, ([_value(row[c]) for c in columns] for row in made_rows), len(columns))
+                rows[table] = len(made_rows)
+            now, mark = mark, time.perf_counter()
+            report.seconds["generate and write the weekly returns"] = mark - now
         for _, sql in indexes:
             db.execute(sql)
         db.execute("COMMIT")

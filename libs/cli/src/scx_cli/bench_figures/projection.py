@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import cache
+from typing import Any
 
 from scx_cli.bench_figures.journeys import JourneyPlan, Step
 from scx_contracts.clocks import Clock, deadline
@@ -167,6 +168,7 @@ class Figures:
         self.monthly: dict[MonthKey, int] = {}
         self.cohorts: dict[CohortKey, int] = {}
         self.delays: dict[DelayKey, int] = {}
+        self.weekly: dict[tuple[str, str, str], int] = {}  # (subcontract, ISO week, figure): what a return reports
 
     def apply(self, plan: JourneyPlan) -> None:
         _Applying(self, plan).run()
@@ -178,7 +180,7 @@ class _Applying:
     def __init__(self, figures: Figures, plan: JourneyPlan) -> None:
         self.figures, self.plan = figures, plan
         self.j = Journey(plan)
-        self.live: list[list[object]] = []  # occurrence rows, the claim's id last
+        self.live: list[list[Any]] = []  # occurrence rows, the claim's id last
         self.cohorts: set[CohortKey] = set()
         self.delays: set[DelayKey] = set()
 
@@ -190,6 +192,11 @@ class _Applying:
         figures = self.figures
         figures.journeys.append(j.row())
         figures.occurrences.extend(tuple(row) for row in self.live)
+        weekly = figures.weekly
+        for row in self.live:
+            if row[7]:
+                week = (row[7], row[9], row[1])
+                weekly[week] = weekly.get(week, 0) + 1
         cohorts, delays = figures.cohorts, figures.delays
         for key in self.cohorts:
             cohorts.setdefault(key, 0)
@@ -325,7 +332,7 @@ class _Applying:
         monthly = self.figures.monthly
         for row in gone:
             key = (j.contract_id, row[6], row[7], row[10], row[1])
-            monthly[key] -= 1  # type: ignore[index]  # the row's columns are objects
+            monthly[key] -= 1
         if any(row[1] == JOB_OUTCOMES for row in gone):
             remaining = [str(row[8]) for row in self.live if row[1] == JOB_OUTCOMES]
             j.job_outcome_on = date.fromisoformat(min(remaining)) if remaining else None
