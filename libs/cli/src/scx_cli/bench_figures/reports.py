@@ -128,7 +128,8 @@ def pick(rng: random.Random, catalogue: Catalogue, *, prime_id: str | None = Non
     returns = [r for r in catalogue.returns if r[1] == plan.contract_id]
     if returns:
         return_id, _, subcontract_id, week = rng.choice(returns)
-        partner = next(a.partner_id for a in plan.end_to_end if a.subcontract_id == subcontract_id)
+        partner = next(a.partner_id for a in (*plan.end_to_end, *plan.specialists, *plan.sla)
+                       if a.subcontract_id == subcontract_id)
     else:
         chosen = rng.choice(plan.end_to_end)
         return_id, subcontract_id, partner = None, chosen.subcontract_id, chosen.partner_id
