@@ -133,6 +133,8 @@ def load(
         _write_tallies(db, figures, rows)
         mark = time.perf_counter()
         writing += mark - now
+        report.seconds["generate the journeys and project them"] = generating
+        report.seconds["write the history's rows"] = writing
         if returns_of is not None and _has_tables(db, RETURNS_TABLES):
             made = weekly_returns(returns_of[0], registry, figures.weekly, returns_of[1])
             for table, made_rows in made.rows().items():
@@ -144,8 +146,6 @@ def load(
         for _, sql in indexes:
             db.execute(sql)
         db.execute("COMMIT")
-        report.seconds["generate the journeys and project them"] = generating
-        report.seconds["write the history's rows"] = writing
         report.seconds["build the indexes"] = time.perf_counter() - mark
         report.rows.update(rows)
     finally:

@@ -34,6 +34,7 @@ REPORTS: tuple[Report, ...] = (
     Report("a partner's weekly returns (listing)", "/weekly-returns", RETURNS,
            fill=("contract_id", "subcontract_id")),
     Report("one weekly return", "/weekly-returns/{return_id}", RETURNS),
+    Report("a contract's deadline for returns", "/contracts/{contract_id}/weekly-return-deadline", RETURNS),
     Report("reconciliation of a return", "/weekly-returns/{return_id}/reconciliation", RETURNS),
     Report("reconciliation of a contract's week", "/contracts/{contract_id}/reconciliation", RETURNS),
     Report("weekly statistics derived from the history", "/subcontracts/{subcontract_id}/weekly-statistics/{iso_week}",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -34,12 +34,13 @@ from scx_cli.bench_figures import loader
 from scx_cli.bench_figures.journeys import NationalYear, YearOptions, national_year
 from scx_cli.bench_figures.reports import Catalogue
 from scx_cli.bench_figures.section import FiguresBenchOptions, FiguresReport
-from scx_cli.bench_figures.timing import Timed, time_reports
+from scx_cli.bench_figures.timing import WARM_UP, Timed, time_reports
 from scx_cli.stack import LocalStack, ServiceSpec
 from scx_messaging.local import free_port
 
 Echo = Callable[[str], None]
 STAMP = "bench-figures.json"
+EXPLAINED = 10  # requests to a slow report with the SQL traced (after the warm-up's)
 
 
 def _fingerprint() -> dict[str, str]:
@@ -157,10 +158,11 @@ def _explain(data_dir: Path, catalogue: Catalogue, missed: list[Timed], echo: Ec
         with httpx.Client(base_url=spec.url, timeout=120) as client:
             for timed in missed:
                 before = log.stat().st_size if log.exists() else 0
-                time_reports(client, catalogue, requests=10, seed=1, echo=lambda _: None, only={timed.report.path})
+                time_reports(client, catalogue, requests=EXPLAINED, seed=1, echo=lambda _: None,
+                             only={timed.report.path})
                 statements = _statements(log, before)
                 if statements:
-                    explained[timed.report.path] = _plan(data_dir / "subcontracts.db", statements)
+                    explained[timed.report.path] = _plan(data_dir / "subcontracts.db", statements, WARM_UP + EXPLAINED)
                     echo(f"{timed.report.path}: slowest statement\n  " + "\n  ".join(explained[timed.report.path]))
     finally:
         stack.stop()
@@ -173,14 +175,17 @@ def _statements(log: Path, offset: int) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _plan(database: Path, statements: list[dict[str, Any]]) -> list[str]:
+def _plan(database: Path, statements: list[dict[str, Any]], requests: int) -> list[str]:
+    """The statement slowest on average (IN lists of any length counted as one statement), and its plan."""
     by_sql: dict[str, list[dict[str, Any]]] = {}
     for s in statements:
-        by_sql.setdefault(s["sql"], []).append(s)
+        by_sql.setdefault(re.sub(r"\(\?(, \?)*\)", "(?...)", s["sql"]), []).append(s)
     slowest = max(by_sql.values(), key=lambda runs: sum(r["ms"] for r in runs) / len(runs))
-    sample = random.Random(0).choice(slowest)
+    sample = max(slowest, key=lambda r: r["ms"])
     mean = sum(r["ms"] for r in slowest) / len(slowest)
+    per_request = sum(s["ms"] for s in statements) / requests
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         plan = db.execute("EXPLAIN QUERY PLAN " + sample["sql"], sample["parameters"] or ()).fetchall()
-    sql = " ".join(sample["sql"].split())
-    return [f"-- {mean:.1f} ms on average over {len(slowest)} runs", sql, *(f"{row[-1]}" for row in plan)]
+    sql = re.sub(r"^SELECT .{200,}? FROM ", "SELECT ... FROM ", " ".join(sample["sql"].split()))
+    return [f"-- {mean:.1f} ms on average over {len(slowest)} runs (all SQL: {per_request:.1f} ms a request)", sql,
+            *(f"{row[-1]}" for row in plan)]
