@@ -24,7 +24,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -102,9 +102,10 @@ class NationalYear:
     end: date
     registry: Registry
 
-    def journeys(self) -> Iterator[JourneyPlan]:
-        """Every referral's journey, in referral order; the same each time it is called."""
-        return _Journeys(self).generate()
+    def journeys(self, months: Iterable[int] | None = None) -> Iterator[JourneyPlan]:
+        """The journeys of the referrals of the year's months (0 its first; default all), in referral order; the
+        same each time. Each month draws from its own random numbers, so months can be made apart, in parallel."""
+        return _Journeys(self).generate(range(12) if months is None else months)
 
 
 def first_month(end: date) -> date:
@@ -128,22 +129,23 @@ def _working_days_after(day: date, days: int) -> date:
 class _Journeys:
     def __init__(self, year: NationalYear) -> None:
         self.year, self.end = year, year.end
-        self.rng = random.Random(year.options.seed + 1)
+        self.rng = random.Random()  # each month's own, from `generate`
         plans = year.registry.plans
         self.plans = plans
         self.cumulative = list(itertools.accumulate(p.share for p in plans))
         self.groups = list(itertools.accumulate(GROUP_WEIGHTS))
 
-    def generate(self) -> Iterator[JourneyPlan]:
-        rng, total = self.rng, self.year.options.referrals
-        months = months_from(first_month(self.end), 12)
-        days_of = [[d for d in _days(m, self.end) if is_working_day(d)] for m in months]
+    def generate(self, months: Iterable[int]) -> Iterator[JourneyPlan]:
+        seed, total = self.year.options.seed, self.year.options.referrals
+        rng = random.Random(seed + 1)
+        days_of = [[d for d in _days(m, self.end) if is_working_day(d)] for m in months_from(first_month(self.end), 12)]
         seasonal = [len(days) * (0.9 + 0.2 * rng.random()) for days in days_of]
         scale = total / sum(seasonal)
         counts = [int(s * scale) for s in seasonal]
-        counts[-1] += total - sum(counts)
-        for days, count in zip(days_of, counts, strict=True):
-            for referral_date in sorted(rng.choice(days) for _ in range(count)):
+        counts[counts.index(max(counts))] += total - sum(counts)
+        for month in months:
+            self.rng = rng = random.Random(seed * 100 + 2 + month)
+            for referral_date in sorted(rng.choice(days_of[month]) for _ in range(counts[month])):
                 yield self.journey(referral_date)
 
     def journey(self, referral_date: date) -> JourneyPlan:

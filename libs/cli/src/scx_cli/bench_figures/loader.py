@@ -10,19 +10,20 @@ created again, with the migration's own SQL, after it: the database ends with th
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from scx_cli import manifest
-from scx_cli.bench_figures.journeys import JourneyPlan
+from scx_cli.bench_figures.journeys import JourneyPlan, NationalYear
 from scx_cli.bench_figures.projection import Figures
 from scx_cli.bench_figures.registry import Registry
 from scx_cli.bench_figures.returns import TABLES as RETURNS_TABLES
@@ -97,81 +98,130 @@ def _secondary_indexes(db: sqlite3.Connection) -> list[tuple[str, str]]:
     ))
 
 
+class _Writer:
+    """One transaction into the migrated, empty database: the registry first, the history's secondary indexes
+    dropped, the history's rows as they come, then the tallies, the returns, and the indexes made again."""
+
+    def __init__(self, path: Path, registry: Registry, report: LoadReport) -> None:
+        self.registry, self.report = registry, report
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")  # one transaction into an empty database: nothing to roll back to
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("PRAGMA cache_size=-1000000")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("BEGIN")
+        began = time.perf_counter()
+        report.rows.update(write_registry(self.db, registry))
+        report.seconds["write the registry"] = time.perf_counter() - began
+        self.indexes = _secondary_indexes(self.db)
+        for name, _ in self.indexes:
+            self.db.execute(f'DROP INDEX "{name}"')
+        self.rows = {"history_journeys": 0, "history_occurrences": 0}
+
+    def write(self, journeys: Sequence[Sequence[Any]], occurrences: Sequence[Sequence[Any]]) -> None:
+        _insert(self.db, "history_journeys", journeys, 21)
+        _insert(self.db, "history_occurrences", occurrences, 12)
+        self.rows["history_journeys"] += len(journeys)
+        self.rows["history_occurrences"] += len(occurrences)
+
+    def finish(self, figures: Figures, returns_of: tuple[int, date] | None) -> None:
+        db, report, rows = self.db, self.report, self.rows
+        for table, counts in (("history_monthly_tallies", figures.monthly), ("history_cohort_tallies", figures.cohorts),
+                              ("history_delay_tallies", figures.delays)):
+            width = len(next(iter(counts), ())) + 1
+            _insert(db, table, ((*key, count) for key, count in counts.items()), width)
+            rows[table] = len(counts)
+        if returns_of is not None and _has_tables(db, RETURNS_TABLES):
+            began = time.perf_counter()
+            made = weekly_returns(returns_of[0], self.registry, figures.weekly, returns_of[1])
+            for table, made_rows in made.rows().items():
+                columns = _columns(db, table)
+                _insert(db, table, ([_value(row[c]) for c in columns] for row in made_rows), len(columns))
+                rows[table] = len(made_rows)
+            report.seconds["generate and write the weekly returns"] = time.perf_counter() - began
+        began = time.perf_counter()
+        for _, sql in self.indexes:
+            db.execute(sql)
+        db.execute("COMMIT")
+        report.seconds["build the indexes"] = time.perf_counter() - began
+        report.rows.update(rows)
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def load(
     path: Path, registry: Registry, journeys: Iterable[JourneyPlan], *, returns_of: tuple[int, date] | None = None,
 ) -> LoadReport:
     """Write `registry` and the history of `journeys` into the migrated (and otherwise empty) database at `path`;
     with `returns_of` (the seed and the year's last day), and where the schema has them, partners' weekly returns."""
     report = LoadReport()
-    db = sqlite3.connect(path, isolation_level=None)
+    writer = _Writer(path, registry, report)
     try:
-        db.execute("PRAGMA journal_mode=OFF")  # one transaction into an empty database: nothing to roll back to
-        db.execute("PRAGMA synchronous=OFF")
-        db.execute("PRAGMA cache_size=-1000000")
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("BEGIN")
-        began = time.perf_counter()
-        report.rows.update(write_registry(db, registry))
-        report.seconds["write the registry"] = time.perf_counter() - began
-        indexes = _secondary_indexes(db)
-        for name, _ in indexes:
-            db.execute(f'DROP INDEX "{name}"')
-        figures, generating, writing = Figures(), 0.0, 0.0
-        rows = {"history_journeys": 0, "history_occurrences": 0}
-        mark = time.perf_counter()
+        began, figures = time.perf_counter(), Figures()
         for n, plan in enumerate(journeys, start=1):
             figures.apply(plan)
             if n % CHUNK == 0:
-                now = time.perf_counter()
-                generating += now - mark
-                _flush(db, figures, rows)
-                mark = time.perf_counter()
-                writing += mark - now
-        now = time.perf_counter()
-        generating += now - mark
-        _flush(db, figures, rows)
-        _write_tallies(db, figures, rows)
-        mark = time.perf_counter()
-        writing += mark - now
-        report.seconds["generate the journeys and project them"] = generating
-        report.seconds["write the history's rows"] = writing
-        if returns_of is not None and _has_tables(db, RETURNS_TABLES):
-            made = weekly_returns(returns_of[0], registry, figures.weekly, returns_of[1])
-            for table, made_rows in made.rows().items():
-                columns = _columns(db, table)
-                _insert(db, table, ([_value(row[c]) for c in columns] for row in made_rows), len(columns))
-                rows[table] = len(made_rows)
-            now, mark = mark, time.perf_counter()
-            report.seconds["generate and write the weekly returns"] = mark - now
-        for _, sql in indexes:
-            db.execute(sql)
-        db.execute("COMMIT")
-        report.seconds["build the indexes"] = time.perf_counter() - mark
-        report.rows.update(rows)
+                writer.write(figures.journeys, figures.occurrences)
+                figures.journeys, figures.occurrences = [], []
+        writer.write(figures.journeys, figures.occurrences)
+        report.seconds["generate the journeys, project and write them"] = time.perf_counter() - began
+        writer.finish(figures, returns_of)
     finally:
-        db.close()
+        writer.close()
     _back_to_wal(path)
     return report
 
 
-def _flush(db: sqlite3.Connection, figures: Figures, rows: dict[str, int]) -> None:
-    _insert(db, "history_journeys", figures.journeys, 21)
-    _insert(db, "history_occurrences", figures.occurrences, 12)
-    rows["history_journeys"] += len(figures.journeys)
-    rows["history_occurrences"] += len(figures.occurrences)
-    figures.journeys.clear()
-    figures.occurrences.clear()
+def load_year(path: Path, year: NationalYear, *, workers: int = 2) -> LoadReport:
+    """`load` of the whole year, its months shared between `workers` processes that make and project the journeys
+    while this one writes their rows; the tallies of each are added together at the end (a tally is the sum of its
+    journeys', and its row exists if any journey touched it)."""
+    report = LoadReport()
+    context = multiprocessing.get_context("fork")  # the workers inherit the year; they touch no database
+    queue: multiprocessing.Queue[tuple[Any, ...]] = context.Queue(maxsize=2 * workers)
+    processes = [context.Process(target=_project_months, args=(year, range(n, 12, workers), queue), daemon=True)
+                 for n in range(workers)]
+    for process in processes:
+        process.start()
+    writer = _Writer(path, year.registry, report)
+    try:
+        began, figures, done = time.perf_counter(), Figures(), 0
+        while done < workers:
+            message = queue.get()
+            if message[0] == "rows":
+                writer.write(message[1], message[2])
+            else:
+                _add_tallies(figures, *message[1:])
+                done += 1
+        report.seconds[f"generate the journeys, project and write them ({workers} processes and the writer)"] = (
+            time.perf_counter() - began)
+        writer.finish(figures, (year.options.seed, year.end))
+    finally:
+        writer.close()
+        for process in processes:
+            process.join(timeout=10)
+    if any(p.exitcode for p in processes):
+        raise RuntimeError(f"a worker failed: exit codes {[p.exitcode for p in processes]}")
+    _back_to_wal(path)
+    return report
 
 
-def _write_tallies(db: sqlite3.Connection, figures: Figures, rows: dict[str, int]) -> None:
-    tallies: Mapping[str, dict[Any, int]] = {
-        "history_monthly_tallies": figures.monthly, "history_cohort_tallies": figures.cohorts,
-        "history_delay_tallies": figures.delays,
-    }
-    for table, counts in tallies.items():
-        width = len(next(iter(counts), ())) + 1
-        _insert(db, table, ((*key, count) for key, count in counts.items()), width)
-        rows[table] = len(counts)
+def _project_months(year: NationalYear, months: range, queue: multiprocessing.Queue[tuple[Any, ...]]) -> None:
+    figures = Figures()
+    for n, plan in enumerate(year.journeys(months), start=1):
+        figures.apply(plan)
+        if n % CHUNK == 0:
+            queue.put(("rows", figures.journeys, figures.occurrences))
+            figures.journeys, figures.occurrences = [], []
+    queue.put(("rows", figures.journeys, figures.occurrences))
+    queue.put(("tallies", figures.monthly, figures.cohorts, figures.delays, figures.weekly))
+
+
+def _add_tallies(figures: Figures, *tallies: dict[Any, int]) -> None:
+    for into, counts in zip((figures.monthly, figures.cohorts, figures.delays, figures.weekly), tallies, strict=True):
+        for key, count in counts.items():
+            into[key] = into.get(key, 0) + count
 
 
 def _back_to_wal(path: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -69,7 +70,9 @@ def _load(data_dir: Path, options: FiguresBenchOptions, report: FiguresReport, e
     loader.migrate(database)
     year = national_year(YearOptions(options.referrals, options.seed), datetime.now(UTC).date())
     echo(f"loading {options.referrals:,} referrals' journeys to {year.end} into {database}")
-    loaded = loader.load(database, year.registry, year.journeys(), returns_of=(options.seed, year.end))
+    workers = min(2, os.cpu_count() or 1)
+    loaded = loader.load_year(database, year, workers=workers) if workers > 1 else \
+        loader.load(database, year.registry, year.journeys(), returns_of=(options.seed, year.end))
     report.rows, report.load_seconds = loaded.rows, loaded.seconds
     stamp.write_text(json.dumps({**wanted, "end": year.end.isoformat(), "rows": loaded.rows,
                                  "seconds": loaded.seconds}, indent=1))
