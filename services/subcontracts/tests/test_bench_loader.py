@@ -308,15 +308,15 @@ def _counted_for_the_holder(patch: pytest.MonkeyPatch) -> None:
 
 
 def _no_zero_rows(patch: pytest.MonkeyPatch) -> None:
-    write = loader._write_tallies
+    finish = loader._Writer.finish
 
-    def writing(db: Any, figures: projection.Figures, rows: dict[str, int]) -> None:
+    def finishing(self: Any, figures: projection.Figures, returns_of: Any) -> None:
         for counts in (figures.monthly, figures.cohorts, figures.delays):
             for key in [k for k, n in counts.items() if n == 0]:
                 del counts[key]
-        write(db, figures, rows)
+        finish(self, figures, returns_of)
 
-    patch.setattr(loader, "_write_tallies", writing)
+    patch.setattr(loader._Writer, "finish", finishing)
 
 
 def _weeks_from_sunday(patch: pytest.MonkeyPatch) -> None:
