@@ -88,7 +88,7 @@ def test_the_parallel_loader_writes_the_same_rows_as_the_one_process_loader(tmp_
 def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
     with sqlite3.connect(path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}  # noqa: S608
+        return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 
 def test_a_request_fills_the_path_the_required_and_the_window_parameters_and_names_what_it_cannot() -> None:
