@@ -1,10 +1,11 @@
-"""Events published by the subcontracts service: the registry of organisations, contracts and supply chains."""
+"""Events published by the subcontracts service: the registry of organisations, contracts and supply chains, and
+the weekly statistics partners post (their words are in `scx_contracts.weekly_stats`)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from scx_contracts.bounds import (
     MAX_POSTCODE_DISTRICTS,
@@ -22,6 +23,7 @@ from scx_contracts.bounds import (
     Reason,
     RecordId,
     Revision,
+    StrictBool,
 )
 from scx_contracts.registry import ContractModel, EventData, event
 from scx_contracts.vocabulary import (
@@ -31,6 +33,7 @@ from scx_contracts.vocabulary import (
     PostcodeDistrict,
     SupplyChainModel,
 )
+from scx_contracts.weekly_stats import DaysAfterWeekEnd, DeadlineTimeZone, IsoWeek, LocalTime, WeeklyFigures
 
 __all__ = [
     "ClientGroup",
@@ -48,6 +51,8 @@ __all__ = [
     "SubcontractTerms",
     "SubcontractVaried",
     "SupplyChainModel",
+    "WeeklyStatsDeadlineSet",
+    "WeeklyStatsPosted",
 ]
 
 SubcontractEndReason = Literal[
@@ -161,3 +166,38 @@ class SubcontractEnded(EventData):
     partner_id: OrganisationId
     ended_on: IsoDate
     reason: SubcontractEndReason
+
+
+@event("weekly_stats.deadline_set", 1)
+class WeeklyStatsDeadlineSet(EventData):
+    """A prime set when its partners' weekly statistics are due under a contract: at `at_local_time` (in `time_zone`)
+    on the day `days_after_week_end` days after the week ends (it ends as its Sunday does, so 0 is the Monday after
+    it, 2 the Wednesday). It judges every version posted from now on, until the next revision."""
+
+    contract_id: RecordId
+    prime_id: OrganisationId
+    revision: Revision = Field(description="1 is the first setting; each later one replaces it from when it is set")
+    days_after_week_end: DaysAfterWeekEnd
+    at_local_time: LocalTime
+    time_zone: DeadlineTimeZone
+
+
+@event("weekly_stats.posted", 1)
+class WeeklyStatsPosted(EventData):
+    """A partner posted its weekly statistics for an ISO week and a subcontract. Version 1 is the return; each later
+    version corrects the one before (`corrects_version`), and the earlier ones are kept. `late`: posted after
+    `deadline`, the deadline in force when it was posted (revision `deadline_revision`); both null when the prime had
+    set none. The correction's reason stays in the subcontracts service."""
+
+    return_id: RecordId
+    subcontract_id: RecordId
+    contract_id: RecordId
+    prime_id: OrganisationId
+    partner_id: OrganisationId
+    iso_week: IsoWeek
+    version: Revision
+    corrects_version: Revision | None = None
+    figures: WeeklyFigures
+    late: StrictBool | None
+    deadline: AwareDatetime | None
+    deadline_revision: Revision | None

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, get_args
 
-from pydantic import Strict, StringConstraints
+from pydantic import Field, Strict, StringConstraints
+
+from scx_contracts.tolerant import ContractModel
 
 WeeklyFigure = Literal[
     "referrals_received",
@@ -40,4 +42,43 @@ IsoWeek = Annotated[
     str, Strict(), StringConstraints(max_length=8, pattern=r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$")
 ]
 
-__all__ = ["WEEKLY_FIGURES", "IsoWeek", "WeeklyFigure"]
+# What one partner can count in one week for one subcontract: the national programme at its peak referred about 15,000
+# claimants a week, so a larger figure is a typing error. Tightening it is a new event version (ADR 0016).
+MAX_WEEKLY_FIGURE = 100_000
+WeeklyCount = Annotated[int, Strict(), Field(ge=0, le=MAX_WEEKLY_FIGURE)]
+
+# Returns are due at a local time in the UK; a deadline names the zone, so that no consumer has to assume it.
+DEADLINE_TIME_ZONE = "Europe/London"
+DeadlineTimeZone = Literal["Europe/London"]
+MAX_DAYS_AFTER_WEEK_END = 14
+DaysAfterWeekEnd = Annotated[int, Strict(), Field(ge=0, le=MAX_DAYS_AFTER_WEEK_END)]
+# A local time of day, HH:MM on the 24-hour clock (17:00).
+LocalTime = Annotated[str, Strict(), StringConstraints(max_length=5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+class WeeklyFigures(ContractModel):
+    """The eight figures of a week, each a count of what happened in it (the table above)."""
+
+    referrals_received: WeeklyCount
+    starts: WeeklyCount
+    wfis_delivered: WeeklyCount
+    fail_to_attends: WeeklyCount
+    activities_delivered: WeeklyCount
+    job_starts: WeeklyCount
+    job_outcomes: WeeklyCount
+    exits: WeeklyCount
+
+
+__all__ = [
+    "DEADLINE_TIME_ZONE",
+    "MAX_DAYS_AFTER_WEEK_END",
+    "MAX_WEEKLY_FIGURE",
+    "WEEKLY_FIGURES",
+    "DaysAfterWeekEnd",
+    "DeadlineTimeZone",
+    "IsoWeek",
+    "LocalTime",
+    "WeeklyCount",
+    "WeeklyFigure",
+    "WeeklyFigures",
+]

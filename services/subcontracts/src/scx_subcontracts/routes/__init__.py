@@ -5,6 +5,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from scx_subcontracts.routes import registry
+from scx_subcontracts.routes import reconciliation, registry, returns
 
-ROUTERS: list[APIRouter] = [registry.router]
+ROUTERS: list[APIRouter] = [registry.router, returns.router, reconciliation.router]
