@@ -12,6 +12,7 @@ through the API and row for row against the same rows written by SQLAlchemy.
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from collections import Counter
 from dataclasses import replace
@@ -28,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from scx_cli.bench_figures import loader, projection
 from scx_cli.bench_figures.ids import moment
 from scx_cli.bench_figures.journeys import JourneyPlan, NationalYear, Step, YearOptions, national_year
+from scx_cli.bench_figures.returns import Returns, weekly_returns
 from scx_contracts import Actor, Envelope
 from scx_contracts.case_tracking import (
     AppointmentAttended,
@@ -48,6 +50,7 @@ from scx_contracts.referral import (
 )
 from scx_contracts.registry import EventData
 from scx_contracts.subcontracts import SubcontractTerms
+from scx_contracts.weekly_stats import WEEKLY_FIGURES
 from scx_messaging import LocalNatsServer
 from scx_persistence import create_engine
 from scx_servicekit.events import make_event
@@ -197,14 +200,40 @@ def differences(projected: Rows, loaded: Rows) -> dict[str, dict[str, list[tuple
     return found
 
 
-async def write_registry(url: str, year: NationalYear) -> None:
+async def write_rows(url: str, tables: dict[str, list[dict[str, Any]]]) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            for table, rows in year.registry.rows().items():
+            for table, rows in tables.items():
                 await conn.execute(insert(metadata.tables[table]), rows)
     finally:
         await engine.dispose()
+
+
+async def check_the_returns_reconcile_as_made(
+    stack: History, url: str, year: NationalYear, told: list[JourneyPlan],
+) -> Returns:
+    """The bench's returns, written beside the history the projection made, reconcile as the generator meant them
+    to: a return made to agree with the history's figures for its week agrees, one made to differ differs."""
+    figures = projection.Figures()
+    for plan in told:
+        figures.apply(plan)
+    made = weekly_returns(YEAR.seed, year.registry, figures.weekly, year.end)
+    await write_rows(url, made.rows())
+    latest = {v["return_id"]: v for v in made.versions}  # versions in order: the last one is the latest
+    meant = {}
+    for r in made.returns:
+        derived = {f: figures.weekly.get((r["subcontract_id"], r["iso_week"], f), 0) for f in WEEKLY_FIGURES}
+        posted = {f: latest[r["return_id"]][f] for f in WEEKLY_FIGURES}
+        meant[r["return_id"]] = ("agrees" if posted == derived else "differs", any(derived.values()))
+    busy = [r for r, (status, counted) in meant.items() if counted and status == "agrees"]
+    differing = [r for r, (status, _) in meant.items() if status == "differs"]
+    assert len(busy) >= 10 and len(differing) >= 10, (len(busy), len(differing))
+    for return_id in random.Random(0).sample(busy, 10) + random.Random(0).sample(differing, 10):
+        response = await stack.client.get(f"/weekly-returns/{return_id}/reconciliation", headers=DWP)
+        assert response.status_code == 200, response.text
+        assert response.json()["status"] == meant[return_id][0], response.json()
+    return made
 
 
 def check_the_plan_is_valid(year: NationalYear) -> None:
@@ -257,25 +286,28 @@ async def test_the_loader_writes_exactly_the_rows_the_projection_makes_of_the_sa
     plans = list(year.journeys())
     check_the_plan_is_valid(year)
     url = migrated_database(ALEMBIC_INI)
-    await write_registry(url, year)
+    await write_rows(url, year.registry.rows())
     async with running_history(url, nats_server.url) as stack:
         told = [await publish(stack, year, plan) for plan in plans]
         await stack.synced(timeout=90)
         projected = await read(stack.service.engine, HISTORY)
         registry_rows = await read(stack.service.engine, tuple(metadata.tables[t] for t in year.registry.rows()))
         subcontracts = await collect(stack.client, "/subcontracts", DWP, limit=200)
+        made = await check_the_returns_reconcile_as_made(stack, url, year, told)
+        returns_rows = await read(stack.service.engine, tuple(metadata.tables[t] for t in made.rows()))
     assert {s["subcontract_id"] for s in subcontracts} == {s["subcontract_id"] for s in year.registry.subcontracts}
 
     empty = tmp_path / "migrated.db"
     loader.migrate(empty)
     loaded_path = tmp_path / "loaded.db"
     shutil.copy(empty, loaded_path)
-    report = loader.load(loaded_path, year.registry, told)
+    report = loader.load(loaded_path, year.registry, told, returns_of=(YEAR.seed, year.end))
     loaded = await read_file(loaded_path, HISTORY)
     assert report.rows["history_occurrences"] == sum(loaded["history_occurrences"].values())
     check_the_sample_covers_every_path(plans, loaded)
     assert differences(projected, loaded) == {}
     assert await read_file(loaded_path, tuple(metadata.tables[t] for t in year.registry.rows())) == registry_rows
+    assert await read_file(loaded_path, tuple(metadata.tables[t] for t in made.rows())) == returns_rows
 
     # The comparison can fail: a loader that keyed a start apart from "<event_id>:start", counted what a prime
     # delivered for the partner holding the journey, left out the tally rows fallen back to 0, or numbered weeks

@@ -35,10 +35,9 @@ REPORTS: tuple[Report, ...] = (
            fill=("contract_id", "subcontract_id")),
     Report("one weekly return", "/weekly-returns/{return_id}", RETURNS),
     Report("a contract's deadline for returns", "/contracts/{contract_id}/weekly-return-deadline", RETURNS),
-    Report("reconciliation of a return", "/weekly-returns/{return_id}/reconciliation", RETURNS),
-    Report("reconciliation of a contract's week", "/contracts/{contract_id}/reconciliation", RETURNS),
-    Report("weekly statistics derived from the history", "/subcontracts/{subcontract_id}/weekly-statistics/{iso_week}",
-           RETURNS),
+    Report("reconciliation of a return, figure by figure", "/weekly-returns/{return_id}/reconciliation", RETURNS),
+    Report("reconciliation of a contract's weeks (1 to 13, a page)", "/reconciliation", RETURNS,
+           fill=("contract_id",)),
     Report("performance against profile", "/contracts/{contract_id}/performance", PERFORMANCE),
     Report("conversion by start cohort", "/contracts/{contract_id}/conversion", PERFORMANCE),
     Report("minimum performance levels", "/contracts/{contract_id}/minimum-performance", PERFORMANCE),
@@ -88,6 +87,8 @@ class Pick:
     last_month: str
     month: str
     iso_week: str
+    first_week: str
+    last_week: str
     quarter: str
     return_id: str | None
 
@@ -96,12 +97,14 @@ class Pick:
         kind = NAMES.get(name.lower().replace("-", "_"))
         if kind is None:
             return None
-        if schema.get("format") == "date" and kind in ("month", "first_month", "last_month", "iso_week"):
+        if schema.get("format") == "date" and kind in ("month", "first_month", "last_month", "iso_week", "first_week",
+                                                     "last_week"):
             return _as_date(kind, self)
         return {
             "contract": self.plan.contract_id, "prime": self.plan.prime_id, "area": self.plan.area.name,
             "subcontract": self.subcontract_id, "partner": self.partner_id, "first_month": self.first_month,
             "last_month": self.last_month, "month": self.month, "iso_week": self.iso_week, "quarter": self.quarter,
+            "first_week": self.first_week, "last_week": self.last_week,
             "return": self.return_id,
         }[kind]
 
@@ -111,13 +114,14 @@ NAMES = {
     "subcontract_id": "subcontract", "partner_id": "partner", "organisation_id": "partner",
     "from": "first_month", "from_month": "first_month", "since": "first_month", "to": "last_month",
     "to_month": "last_month", "until": "last_month", "month": "month", "iso_week": "iso_week", "week": "iso_week",
-    "quarter": "quarter", "return_id": "return",
+    "quarter": "quarter", "return_id": "return", "week_from": "first_week", "from_week": "first_week",
+    "week_to": "last_week", "to_week": "last_week",
 }
 
 
 def _as_date(kind: str, pick: Pick) -> str:
-    if kind == "iso_week":
-        year, week = pick.iso_week.split("-W")
+    if kind in ("iso_week", "first_week", "last_week"):
+        year, week = getattr(pick, kind).split("-W")
         return date.fromisocalendar(int(year), int(week), 1).isoformat()
     return f"{getattr(pick, kind)}-01"
 
@@ -135,6 +139,8 @@ def pick(rng: random.Random, catalogue: Catalogue, *, prime_id: str | None = Non
         chosen = rng.choice(plan.end_to_end)
         return_id, subcontract_id, partner = None, chosen.subcontract_id, chosen.partner_id
         week = _iso_week(catalogue.end - timedelta(days=7 * rng.randint(1, 51)))
+    last_week = catalogue.end - timedelta(days=catalogue.end.weekday() + 7 * rng.randint(1, 40))
+    first_week = last_week - timedelta(weeks=rng.randint(0, 12))
     months = catalogue.months
     first = rng.randrange(len(months))
     last = rng.randrange(first, len(months))
@@ -142,6 +148,7 @@ def pick(rng: random.Random, catalogue: Catalogue, *, prime_id: str | None = Non
     return Pick(
         plan=plan, subcontract_id=subcontract_id, partner_id=partner, first_month=months[first],
         last_month=months[last], month=rng.choice(months), iso_week=week, quarter=f"{year}-Q{(month - 1) // 3 + 1}",
+        first_week=_iso_week(first_week), last_week=_iso_week(last_week),
         return_id=return_id,
     )
 

@@ -20,7 +20,8 @@ from scx_cli.bench_figures.reports import REPORTS, Catalogue, Pick, Report, is_r
 from scx_servicekit import TokenIssuer
 
 WARM_UP = 20  # requests to each report before the timed ones, and not among them
-WINDOW_PARAMETERS = frozenset({"from", "to", "from_month", "to_month", "month", "iso_week", "week", "quarter"})
+WINDOW_PARAMETERS = frozenset({"from", "to", "from_month", "to_month", "month", "iso_week", "week", "quarter",
+                               "week_from", "week_to", "from_week", "to_week"})
 TARGET_P99_MS = 50.0
 
 
