@@ -19,6 +19,7 @@ from scx_cli.bench_figures.journeys import first_month
 from scx_cli.bench_figures.registry import ContractPlan, months_from
 
 RETURNS, PERFORMANCE, FLOWS = "returns and reconciliation", "performance", "flows and health"
+PPR = "/contracts/{contract_id}/performance-reviews/{quarter}"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Report:
     area: str
     prime: bool = True  # False: DWP's alone (a prime is refused)
     fill: tuple[str, ...] = ()  # optional parameters to fill as well, beyond the window's
+    accept: str | None = None  # another representation than JSON
 
 
 REPORTS: tuple[Report, ...] = (
@@ -43,12 +45,12 @@ REPORTS: tuple[Report, ...] = (
     Report("minimum performance levels", "/contracts/{contract_id}/minimum-performance", PERFORMANCE),
     Report("the primes of an area side by side", "/contract-package-areas/{area}/performance", PERFORMANCE,
            prime=False),
-    Report("quarterly Provider Performance Review", "/contracts/{contract_id}/performance-reviews/{quarter}",
-           PERFORMANCE),
+    Report("quarterly Provider Performance Review pack (JSON)", PPR, PERFORMANCE),
+    Report("quarterly Provider Performance Review pack (CSV)", PPR, PERFORMANCE, accept="text/csv"),
     Report("referral flows, primes side by side", "/referral-flows", FLOWS, fill=("contract_id",)),
     Report("referral flows of a prime, by partner", "/referral-flows/{prime_id}", FLOWS),
-    Report("supply-chain health", "/contracts/{contract_id}/supply-chain-health", FLOWS),
-    Report("payment timeliness", "/contracts/{contract_id}/payment-timeliness", FLOWS),
+    Report("supply-chain health: partners' shares, payment timeliness", "/contracts/{contract_id}/supply-chain-health",
+           FLOWS),
 )
 
 # The registry's reads and the platform's: not reports

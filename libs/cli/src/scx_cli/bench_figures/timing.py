@@ -101,6 +101,8 @@ def _time_one(
         as_prime = entry.prime and n % 2 == 1
         choice = pick(rng, catalogue)
         who, headers = ("prime", tokens.prime(choice.plan.prime_id)) if as_prime else ("dwp", tokens.dwp)
+        if entry.accept:
+            headers = {**headers, "Accept": entry.accept}
         url, query, unfilled = _request(entry, parameters, choice)
         if unfilled:
             timed.unfilled = unfilled
