@@ -179,16 +179,19 @@ def _statements(log: Path, offset: int) -> list[dict[str, Any]]:
 
 
 def _plan(database: Path, statements: list[dict[str, Any]], requests: int) -> list[str]:
-    """The statement slowest on average (IN lists of any length counted as one statement), and its plan."""
+    """The statement that took the most time in all (IN lists of any length counted as one statement), and its
+    plan."""
     by_sql: dict[str, list[dict[str, Any]]] = {}
     for s in statements:
-        by_sql.setdefault(re.sub(r"\(\?(, \?)*\)", "(?...)", s["sql"]), []).append(s)
-    slowest = max(by_sql.values(), key=lambda runs: sum(r["ms"] for r in runs) / len(runs))
+        by_sql.setdefault(re.sub(r"\(\?(, \?)*\)(, \(\?(, \?)*\))*", "(?...)", s["sql"]), []).append(s)
+    slowest = max(by_sql.values(), key=lambda runs: sum(r["ms"] for r in runs))
     sample = max(slowest, key=lambda r: r["ms"])
     mean = sum(r["ms"] for r in slowest) / len(slowest)
     per_request = sum(s["ms"] for s in statements) / requests
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         plan = db.execute("EXPLAIN QUERY PLAN " + sample["sql"], sample["parameters"] or ()).fetchall()
     sql = re.sub(r"^SELECT .{200,}? FROM ", "SELECT ... FROM ", " ".join(sample["sql"].split()))
-    return [f"-- {mean:.1f} ms on average over {len(slowest)} runs (all SQL: {per_request:.1f} ms a request)", sql,
+    sql = re.sub(r"(\(\?(, \?)*\))(, \(\?(, \?)*\)){2,}", r"\1, ...", sql)
+    return [f"-- {mean:.1f} ms a run on average, {len(slowest) / requests:.1f} runs a request (all the request's SQL: "
+            f"{per_request:.1f} ms)", sql,
             *(f"{row[-1]}" for row in plan)]
