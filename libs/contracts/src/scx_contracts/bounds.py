@@ -119,6 +119,9 @@ Revision = Annotated[int, Strict(), Field(ge=1, le=INT32_MAX)]
 Percent = Annotated[int, Strict(), Field(ge=0, le=100)]
 Pence = Annotated[int, Strict(), Field(ge=0, le=MAX_PENCE)]
 PaymentGroup = Annotated[int, Strict(), Field(ge=1, le=9, description="Work Programme payment group 1-9")]
+PAYMENT_GROUPS = 9
+# A share in hundredths of a percent: 3650 is 36.50%. An integer, so a level is exact in every consumer.
+BasisPoints = Annotated[int, Strict(), Field(ge=0, le=10_000, description="hundredths of a percent: 3650 is 36.50%")]
 StrictBool = Annotated[bool, Strict()]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -172,9 +175,11 @@ __all__ = [
     "ORGANISATION_ID_LENGTH",
     "ORGANISATION_ID_PATTERN",
     "PATTERN_MEANINGS",
+    "PAYMENT_GROUPS",
     "REASON_LENGTH",
     "RECORD_ID_LENGTH",
     "TEXT_PATTERN",
+    "BasisPoints",
     "Count",
     "IsoDate",
     "Label",

@@ -11,12 +11,15 @@ from scx_contracts.bounds import (
     MAX_POSTCODE_DISTRICTS,
     MAX_PROFILE_MONTHS,
     MAX_SPECIALIST_SERVICES,
+    PAYMENT_GROUPS,
+    BasisPoints,
     Count,
     IsoDate,
     Label,
     Month,
     Name,
     OrganisationId,
+    PaymentGroup,
     Pence,
     Percent,
     PositiveCount,
@@ -38,8 +41,10 @@ from scx_contracts.weekly_stats import DaysAfterWeekEnd, DeadlineTimeZone, IsoWe
 __all__ = [
     "ClientGroup",
     "ContractAwarded",
+    "ContractMinimumPerformanceLevelsSet",
     "ContractProfileSet",
     "HealthCondition",
+    "MinimumPerformanceLevel",
     "MonthlyProfile",
     "OrganisationKind",
     "OrganisationRegistered",
@@ -129,6 +134,28 @@ class ContractProfileSet(EventData):
     prime_id: OrganisationId
     revision: Revision = Field(description="1 is the original profile; later numbers are revisions")
     months: list[MonthlyProfile] = Field(max_length=MAX_PROFILE_MONTHS)
+
+
+class MinimumPerformanceLevel(ContractModel):
+    """The share of a payment group's monthly referral cohort that must have a job outcome within 12 months."""
+
+    payment_group: PaymentGroup
+    level_basis_points: BasisPoints
+
+
+@event("contract.minimum_performance_levels_set", 1)
+class ContractMinimumPerformanceLevelsSet(EventData):
+    """DWP set minimum performance levels for payment groups of the contract, for the referral cohorts of
+    `applies_from` and after: each level replaces its group's earlier one for those cohorts, and the groups not named
+    keep theirs. Revision 1 is the first setting; every revision is kept."""
+
+    contract_id: RecordId
+    prime_id: OrganisationId
+    revision: Revision
+    applies_from: Month = Field(description="the first referral cohort (calendar month, YYYY-MM) the levels apply to")
+    levels: list[MinimumPerformanceLevel] = Field(
+        min_length=1, max_length=PAYMENT_GROUPS, description="at most one level per payment group"
+    )
 
 
 @event("subcontract.agreed", 1)

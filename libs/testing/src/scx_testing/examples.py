@@ -51,6 +51,16 @@ EXAMPLES: dict[tuple[str, int], dict[str, Any]] = {
             {"month": "2025-05", "job_outcomes": 12, "sustained_job_outcomes": 5, "work_focused_interviews": 130},
         ],
     },
+    ("contract.minimum_performance_levels_set", 1): {
+        "contract_id": "contract-1",
+        "prime_id": "prime-1",
+        "revision": 1,
+        "applies_from": "2025-04",
+        "levels": [
+            {"payment_group": 1, "level_basis_points": 3600},
+            {"payment_group": 6, "level_basis_points": 1550},
+        ],
+    },
     ("subcontract.agreed", 1): {
         "subcontract_id": "subcontract-1",
         "contract_id": "contract-1",

@@ -1,7 +1,7 @@
 """weekly returns, their versions and deadlines
 
 Revision ID: 446134526bd2
-Revises: a4f0c2d9e6b3
+Revises: 5d2e8b7c1a90
 Create Date: 2026-12-01 16:57:05.907844
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '446134526bd2'
-down_revision: Union[str, Sequence[str], None] = 'a4f0c2d9e6b3'
+down_revision: Union[str, Sequence[str], None] = '5d2e8b7c1a90'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from scx_subcontracts.routes import reconciliation, registry, returns
+from scx_subcontracts.routes import performance, reconciliation, registry, returns, review
 
-ROUTERS: list[APIRouter] = [registry.router, returns.router, reconciliation.router]
+ROUTERS: list[APIRouter] = [
+    registry.router, returns.router, reconciliation.router, performance.router, review.router,
+]
