@@ -293,6 +293,12 @@ async def test_the_loader_writes_exactly_the_rows_the_projection_makes_of_the_sa
         projected = await read(stack.service.engine, HISTORY)
         registry_rows = await read(stack.service.engine, tuple(metadata.tables[t] for t in year.registry.rows()))
         subcontracts = await collect(stack.client, "/subcontracts", DWP, limit=200)
+        for contract in year.registry.contracts[:5]:
+            levels = await stack.client.get(f"/contracts/{contract['contract_id']}/minimum-performance-levels",
+                                            headers=DWP)
+            assert levels.status_code == 200, levels.text
+            assert len(levels.json()["sets"]) == sum(
+                1 for s in year.registry.level_sets if s["contract_id"] == contract["contract_id"])
         made = await check_the_returns_reconcile_as_made(stack, url, year, told)
         returns_rows = await read(stack.service.engine, tuple(metadata.tables[t] for t in made.rows()))
     assert {s["subcontract_id"] for s in subcontracts} == {s["subcontract_id"] for s in year.registry.subcontracts}

@@ -49,6 +49,8 @@ CONDITIONS = ("mental_health", "musculoskeletal", "cardiovascular", "respiratory
 _WORDS = ("Bright", "Future", "Pathways", "Steps", "Works", "Life", "Skills", "Access", "Forward", "Open", "Community",
           "Trust", "Horizons", "Action", "Routes", "Ability", "Careers", "Start", "Link", "Unity")
 PAYMENT_MODEL = "pathways-30-50-20"
+# Minimum performance levels by payment group, basis points of a referral cohort with a job outcome in 12 months
+LEVELS = (2800, 2500, 2300, 1600, 1400, 1100, 400, 700, 1500)
 DWP = "dwp"
 
 
@@ -99,6 +101,8 @@ class Registry:
     profile_months: list[dict[str, Any]] = field(default_factory=list)
     subcontracts: list[dict[str, Any]] = field(default_factory=list)
     subcontract_variations: list[dict[str, Any]] = field(default_factory=list)
+    level_sets: list[dict[str, Any]] = field(default_factory=list)
+    levels: list[dict[str, Any]] = field(default_factory=list)
     plans: list[ContractPlan] = field(default_factory=list)
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
@@ -106,6 +110,7 @@ class Registry:
         return {
             "organisations": self.organisations, "contracts": self.contracts, "profile_months": self.profile_months,
             "subcontracts": self.subcontracts, "subcontract_variations": self.subcontract_variations,
+            "minimum_performance_level_sets": self.level_sets, "minimum_performance_levels": self.levels,
         }
 
 
@@ -163,6 +168,7 @@ def build_registry(rng: random.Random, *, first_month: date, referrals: int) -> 
                 "payment_model": PAYMENT_MODEL, "profile_revision": 1, "awarded_at": _at(awarded),
             })
             _profiles(rng, registry, plan, yearly / 12, awarded)
+            _levels(rng, registry, plan, awarded)
             _supply_chain(rng, registry, plan, partners)
     return registry
 
@@ -196,6 +202,20 @@ def _profiles(rng: random.Random, registry: Registry, plan: ContractPlan, monthl
                 "sustained_job_outcomes": sustained, "work_focused_interviews": wfis, "set_at": set_at,
             })
     registry.contracts[-1]["profile_revision"] = len(revisions)
+
+
+def _levels(rng: random.Random, registry: Registry, plan: ContractPlan, awarded: date) -> None:
+    """DWP's levels for every payment group from the contract's first cohort; for about a quarter of contracts
+    raised for the cohorts from the seventh month."""
+    settings: list[tuple[str, datetime, tuple[int, ...]]] = [(_month(plan.start), _at(awarded), LEVELS)]
+    if rng.random() < 0.25:
+        seventh = months_from(plan.start, 7)[6]
+        settings.append((_month(seventh), _at(seventh - timedelta(days=20)), tuple(round(v * 1.1) for v in LEVELS)))
+    for revision, (applies_from, set_at, levels) in enumerate(settings, start=1):
+        registry.level_sets.append({"contract_id": plan.contract_id, "revision": revision, "applies_from": applies_from,
+                                    "set_at": set_at, "set_by": "dwp-user"})
+        registry.levels.extend({"contract_id": plan.contract_id, "revision": revision, "payment_group": group,
+                                "level_basis_points": points} for group, points in enumerate(levels, start=1))
 
 
 class _Partners:
