@@ -73,7 +73,7 @@ def test_the_parallel_loader_writes_the_same_rows_as_the_one_process_loader(tmp_
     one, many = tmp_path / "one.db", tmp_path / "many.db"
     shutil.copy(empty, one)
     shutil.copy(empty, many)
-    loader.load(one, year.registry, year.journeys(), returns_of=(year.options.seed, year.end))
+    loader.load(one, year.registry, year.journeys(), year_of=(year.options.seed, year.end))
     report = loader.load_year(many, year, workers=2)
     assert report.rows["history_journeys"] == 1500
     assert _dump(one) == _dump(many)

@@ -307,7 +307,7 @@ async def test_the_loader_writes_exactly_the_rows_the_projection_makes_of_the_sa
     loader.migrate(empty)
     loaded_path = tmp_path / "loaded.db"
     shutil.copy(empty, loaded_path)
-    report = loader.load(loaded_path, year.registry, told, returns_of=(YEAR.seed, year.end))
+    report = loader.load(loaded_path, year.registry, told, year_of=(YEAR.seed, year.end))
     loaded = await read_file(loaded_path, HISTORY)
     assert report.rows["history_occurrences"] == sum(loaded["history_occurrences"].values())
     check_the_sample_covers_every_path(plans, loaded)
@@ -348,11 +348,11 @@ def _counted_for_the_holder(patch: pytest.MonkeyPatch) -> None:
 def _no_zero_rows(patch: pytest.MonkeyPatch) -> None:
     finish = loader._Writer.finish
 
-    def finishing(self: Any, figures: projection.Figures, returns_of: Any) -> None:
+    def finishing(self: Any, figures: projection.Figures, year_of: Any, owing: Any) -> None:
         for counts in (figures.monthly, figures.cohorts, figures.delays):
             for key in [k for k, n in counts.items() if n == 0]:
                 del counts[key]
-        finish(self, figures, returns_of)
+        finish(self, figures, year_of, owing)
 
     patch.setattr(loader._Writer, "finish", finishing)
 

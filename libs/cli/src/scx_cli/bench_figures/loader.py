@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from scx_cli import manifest
+from scx_cli.bench_figures.flowdown import TABLES as FLOWDOWN_TABLES
+from scx_cli.bench_figures.flowdown import Candidate, candidates, flow_down, health_rows, terms_of
 from scx_cli.bench_figures.journeys import JourneyPlan, NationalYear
 from scx_cli.bench_figures.projection import Figures
 from scx_cli.bench_figures.registry import Registry
@@ -124,21 +126,21 @@ class _Writer:
         self.rows["history_journeys"] += len(journeys)
         self.rows["history_occurrences"] += len(occurrences)
 
-    def finish(self, figures: Figures, returns_of: tuple[int, date] | None) -> None:
+    def finish(self, figures: Figures, year_of: tuple[int, date] | None, owing: list[Candidate]) -> None:
         db, report, rows = self.db, self.report, self.rows
         for table, counts in (("history_monthly_tallies", figures.monthly), ("history_cohort_tallies", figures.cohorts),
                               ("history_delay_tallies", figures.delays)):
             width = len(next(iter(counts), ())) + 1
             _insert(db, table, ((*key, count) for key, count in counts.items()), width)
             rows[table] = len(counts)
-        if returns_of is not None and _has_tables(db, RETURNS_TABLES):
+        if year_of is not None and _has_tables(db, RETURNS_TABLES):
             began = time.perf_counter()
-            made = weekly_returns(returns_of[0], self.registry, figures.weekly, returns_of[1])
-            for table, made_rows in made.rows().items():
-                columns = _columns(db, table)
-                _insert(db, table, ([_value(row[c]) for c in columns] for row in made_rows), len(columns))
-                rows[table] = len(made_rows)
+            self._write_rows(weekly_returns(year_of[0], self.registry, figures.weekly, year_of[1]).rows())
             report.seconds["generate and write the weekly returns"] = time.perf_counter() - began
+        if year_of is not None and _has_tables(db, FLOWDOWN_TABLES):
+            began = time.perf_counter()
+            self._write_rows(health_rows(flow_down(year_of[0], owing, year_of[1])))
+            report.seconds["generate and write the flow-down's lines and payments"] = time.perf_counter() - began
         began = time.perf_counter()
         for _, sql in self.indexes:
             db.execute(sql)
@@ -146,27 +148,36 @@ class _Writer:
         report.seconds["build the indexes"] = time.perf_counter() - began
         report.rows.update(rows)
 
+    def _write_rows(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        for table, made in tables.items():
+            columns = _columns(self.db, table)
+            _insert(self.db, table, ([_value(row[c]) for c in columns] for row in made), len(columns))
+            self.rows[table] = len(made)
+
     def close(self) -> None:
         self.db.close()
 
 
 def load(
-    path: Path, registry: Registry, journeys: Iterable[JourneyPlan], *, returns_of: tuple[int, date] | None = None,
+    path: Path, registry: Registry, journeys: Iterable[JourneyPlan], *, year_of: tuple[int, date] | None = None,
 ) -> LoadReport:
     """Write `registry` and the history of `journeys` into the migrated (and otherwise empty) database at `path`;
-    with `returns_of` (the seed and the year's last day), and where the schema has them, partners' weekly returns."""
+    with `year_of` (the seed and the year's last day), and where the schema has them, the partners' weekly returns
+    and the flow-down's lines and payments."""
     report = LoadReport()
+    terms, owing = terms_of(registry), []
     writer = _Writer(path, registry, report)
     try:
         began, figures = time.perf_counter(), Figures()
         for n, plan in enumerate(journeys, start=1):
             figures.apply(plan)
+            owing += candidates(plan, terms)
             if n % CHUNK == 0:
                 writer.write(figures.journeys, figures.occurrences)
                 figures.journeys, figures.occurrences = [], []
         writer.write(figures.journeys, figures.occurrences)
         report.seconds["generate the journeys, project and write them"] = time.perf_counter() - began
-        writer.finish(figures, returns_of)
+        writer.finish(figures, year_of, owing)
     finally:
         writer.close()
     _back_to_wal(path)
@@ -186,17 +197,18 @@ def load_year(path: Path, year: NationalYear, *, workers: int = 2) -> LoadReport
         process.start()
     writer = _Writer(path, year.registry, report)
     try:
-        began, figures, done = time.perf_counter(), Figures(), 0
+        began, figures, done, owing = time.perf_counter(), Figures(), 0, []
         while done < workers:
             message = queue.get()
             if message[0] == "rows":
                 writer.write(message[1], message[2])
             else:
-                _add_tallies(figures, *message[1:])
+                _add_tallies(figures, *message[1:5])
+                owing += message[5]
                 done += 1
         report.seconds[f"generate the journeys, project and write them ({workers} processes and the writer)"] = (
             time.perf_counter() - began)
-        writer.finish(figures, (year.options.seed, year.end))
+        writer.finish(figures, (year.options.seed, year.end), owing)
     finally:
         writer.close()
         for process in processes:
@@ -208,14 +220,15 @@ def load_year(path: Path, year: NationalYear, *, workers: int = 2) -> LoadReport
 
 
 def _project_months(year: NationalYear, months: range, queue: multiprocessing.Queue[tuple[Any, ...]]) -> None:
-    figures = Figures()
+    figures, terms, owing = Figures(), terms_of(year.registry), []
     for n, plan in enumerate(year.journeys(months), start=1):
         figures.apply(plan)
+        owing += candidates(plan, terms)
         if n % CHUNK == 0:
             queue.put(("rows", figures.journeys, figures.occurrences))
             figures.journeys, figures.occurrences = [], []
     queue.put(("rows", figures.journeys, figures.occurrences))
-    queue.put(("tallies", figures.monthly, figures.cohorts, figures.delays, figures.weekly))
+    queue.put(("tallies", figures.monthly, figures.cohorts, figures.delays, figures.weekly, owing))
 
 
 def _add_tallies(figures: Figures, *tallies: dict[Any, int]) -> None:

@@ -72,7 +72,7 @@ def _load(data_dir: Path, options: FiguresBenchOptions, report: FiguresReport, e
     echo(f"loading {options.referrals:,} referrals' journeys to {year.end} into {database}")
     workers = min(2, os.cpu_count() or 1)
     loaded = loader.load_year(database, year, workers=workers) if workers > 1 else \
-        loader.load(database, year.registry, year.journeys(), returns_of=(options.seed, year.end))
+        loader.load(database, year.registry, year.journeys(), year_of=(options.seed, year.end))
     report.rows, report.load_seconds = loaded.rows, loaded.seconds
     stamp.write_text(json.dumps({**wanted, "end": year.end.isoformat(), "rows": loaded.rows,
                                  "seconds": loaded.seconds}, indent=1))
