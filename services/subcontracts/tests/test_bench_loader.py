@@ -27,6 +27,9 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from scx_cli.bench_figures import loader, projection
+from scx_cli.bench_figures.flowdown import TABLES as FLOWDOWN_TABLES
+from scx_cli.bench_figures.flowdown import FlowDown, candidates, flow_down, terms_of
+from scx_cli.bench_figures.flows import TABLES as FLOW_TABLES
 from scx_cli.bench_figures.ids import moment
 from scx_cli.bench_figures.journeys import JourneyPlan, NationalYear, Step, YearOptions, national_year
 from scx_cli.bench_figures.returns import Returns, weekly_returns
@@ -39,7 +42,7 @@ from scx_contracts.case_tracking import (
     CaseFailedToAttend,
     JobStarted,
 )
-from scx_contracts.claims import ClaimRejected, ClaimSubmitted
+from scx_contracts.claims import ClaimRejected, ClaimSubmitted, PartnerOwed, PartnerPaid
 from scx_contracts.referral import (
     ReferralAllocated,
     ReferralReallocated,
@@ -56,6 +59,7 @@ from scx_persistence import create_engine
 from scx_servicekit.events import make_event
 from scx_subcontracts.models import history, metadata
 from scx_subcontracts.rules.registry import check_share_of_targets, check_terms, check_within_contract
+from scx_testing.claim_events import ClaimEvents
 from scx_testing.journeys import Referral, ReferralEvents, actor
 from scx_testing.plugin import MigratedDatabase
 
@@ -63,8 +67,10 @@ from .builders import ALEMBIC_INI, DWP, collect
 from .history_builders import History, running_history
 
 YEAR = YearOptions(referrals=300, seed=2, end=date(2026, 11, 30))
+# The history's tables, and those kept beside it where the schema has them (referral flows, supply-chain health)
+BESIDE = tuple(metadata.tables[t] for t in (*FLOW_TABLES, *FLOWDOWN_TABLES) if t in metadata.tables)
 HISTORY = (history.journeys, history.occurrences, history.monthly_tallies, history.cohort_tallies,
-           history.delay_tallies)
+           history.delay_tallies, *BESIDE)
 Rows = dict[str, Counter[tuple[Any, ...]]]
 
 
@@ -127,6 +133,37 @@ async def publish(history: History, year: NationalYear, plan: JourneyPlan) -> Jo
             ), referral, "dwp")
         published.append(step._replace(event_id=str(envelope.event_id)))
     return replace(plan, steps=published)
+
+
+class DatedClaimEvents(ClaimEvents):
+    """The claims service's publisher, its envelopes dated: supply-chain health dates a line owed by the envelope's
+    `occurred_at` (the day the flow-down owed it)."""
+
+    async def publish_on(self, data: EventData, case: Referral | None, by: str, on: date) -> Envelope:
+        envelope = make_event(data, producer="claims", actor=actor(by, "prime", "manager"),
+                              journey_id=case.referral_id if case else None,
+                              claimant_ref=case.claimant_ref if case else None, occurred_at=moment(on))
+        await self.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
+        self.published.append(envelope)
+        return envelope
+
+
+async def publish_flow_down(history: History, flow: FlowDown) -> None:
+    claims = DatedClaimEvents(history.claims.bus)
+    claims.published = history.claims.published  # so that `synced()` waits for these too
+    for o in flow.owed:
+        case = Referral(referral_id=o.case_id, contract_id=o.contract_id, prime_id=o.prime_id, referrer_id="jcp",
+                        claimant_ref="clm_" + "0" * 32)
+        await claims.publish_on(PartnerOwed(
+            owed_id=o.owed_id, run_id=o.run_id, prime_id=o.prime_id, partner_id=o.partner_id,
+            subcontract_id=o.subcontract_id, case_id=o.case_id, basis=o.basis, amount_pence=o.amount_pence,
+            due_on=o.due_on,
+        ), case, o.prime_id, o.owed_on)
+    for p in flow.paid:
+        await claims.publish_on(PartnerPaid(
+            payment_id=p.payment_id, prime_id=p.prime_id, partner_id=p.partner_id, amount_pence=p.amount_pence,
+            paid_on=p.paid_on, owed_ids=list(p.owed_ids),
+        ), None, p.prime_id, p.paid_on)
 
 
 def _id() -> str:
@@ -289,6 +326,9 @@ async def test_the_loader_writes_exactly_the_rows_the_projection_makes_of_the_sa
     await write_rows(url, year.registry.rows())
     async with running_history(url, nats_server.url) as stack:
         told = [await publish(stack, year, plan) for plan in plans]
+        if "health_owed_lines" in metadata.tables:
+            await publish_flow_down(stack, flow_down(YEAR.seed, [
+                line for plan in told for line in candidates(plan, terms_of(year.registry))], year.end))
         await stack.synced(timeout=90)
         projected = await read(stack.service.engine, HISTORY)
         registry_rows = await read(stack.service.engine, tuple(metadata.tables[t] for t in year.registry.rows()))

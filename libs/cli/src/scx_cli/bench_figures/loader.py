@@ -25,6 +25,8 @@ from typing import Any
 from scx_cli import manifest
 from scx_cli.bench_figures.flowdown import TABLES as FLOWDOWN_TABLES
 from scx_cli.bench_figures.flowdown import Candidate, candidates, flow_down, health_rows, terms_of
+from scx_cli.bench_figures.flows import TABLES as FLOW_TABLES
+from scx_cli.bench_figures.flows import flow_rows
 from scx_cli.bench_figures.journeys import JourneyPlan, NationalYear
 from scx_cli.bench_figures.projection import Figures
 from scx_cli.bench_figures.registry import Registry
@@ -133,6 +135,8 @@ class _Writer:
             width = len(next(iter(counts), ())) + 1
             _insert(db, table, ((*key, count) for key, count in counts.items()), width)
             rows[table] = len(counts)
+        if _has_tables(db, FLOW_TABLES):
+            self._write_rows(flow_rows(figures, {c["contract_id"]: c["prime_id"] for c in self.registry.contracts}))
         if year_of is not None and _has_tables(db, RETURNS_TABLES):
             began = time.perf_counter()
             self._write_rows(weekly_returns(year_of[0], self.registry, figures.weekly, year_of[1]).rows())
@@ -203,8 +207,8 @@ def load_year(path: Path, year: NationalYear, *, workers: int = 2) -> LoadReport
             if message[0] == "rows":
                 writer.write(message[1], message[2])
             else:
-                _add_tallies(figures, *message[1:5])
-                owing += message[5]
+                _add_tallies(figures, *message[1:7])
+                owing += message[7]
                 done += 1
         report.seconds[f"generate the journeys, project and write them ({workers} processes and the writer)"] = (
             time.perf_counter() - began)
@@ -228,11 +232,13 @@ def _project_months(year: NationalYear, months: range, queue: multiprocessing.Qu
             queue.put(("rows", figures.journeys, figures.occurrences))
             figures.journeys, figures.occurrences = [], []
     queue.put(("rows", figures.journeys, figures.occurrences))
-    queue.put(("tallies", figures.monthly, figures.cohorts, figures.delays, figures.weekly, owing))
+    queue.put(("tallies", figures.monthly, figures.cohorts, figures.delays, figures.weekly, figures.awaiting,
+               figures.awaiting_days, owing))
 
 
 def _add_tallies(figures: Figures, *tallies: dict[Any, int]) -> None:
-    for into, counts in zip((figures.monthly, figures.cohorts, figures.delays, figures.weekly), tallies, strict=True):
+    summed = (figures.monthly, figures.cohorts, figures.delays, figures.weekly, figures.awaiting, figures.awaiting_days)
+    for into, counts in zip(summed, tallies, strict=True):
         for key, count in counts.items():
             into[key] = into.get(key, 0) + count
 

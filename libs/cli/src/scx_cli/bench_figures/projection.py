@@ -153,6 +153,25 @@ def delay_keys(j: Journey) -> list[DelayKey]:
     return [(j.contract_id, j.organisation_id, month_of(j.referral_date), REFERRAL_TO_FIRST_WFI, days)]
 
 
+# (contract, clock, the day it started, referral month): a clock the journey awaits, whoever delivers it
+AwaitingDay = tuple[str, str, date, str]
+
+
+def awaiting_keys(j: Journey) -> list[tuple[str, str, str, date]]:
+    """(organisation, referral month, clock, the day it started) for each clock an open journey has started and not
+    met (the referral flows' `rules.awaiting`)."""
+    if j.withdrawn_on or j.exited_on:
+        return []
+    who, month, found = j.organisation_id, month_of(j.referral_date), []
+    if j.started_on is None and j.rejected_on is None:
+        found.append((who, month, "acknowledgement", j.referral_date))
+    if not j.rejected_on and j.first_meeting_on is None:
+        found.append((who, month, "first_meeting", j.referral_date))
+    if j.started_on is not None and (j.assessment_on is None or j.action_plan_on is None):
+        found.append((who, month, "assessment", j.started_on))
+    return found
+
+
 def _earliest(known: date | None, on: date) -> date:
     return on if known is None or on < known else known
 
@@ -169,6 +188,8 @@ class Figures:
         self.cohorts: dict[CohortKey, int] = {}
         self.delays: dict[DelayKey, int] = {}
         self.weekly: dict[tuple[str, str, str], int] = {}  # (subcontract, ISO week, figure): what a return reports
+        self.awaiting: dict[tuple[str, str, str, str], int] = {}  # (contract, organisation, month, clock): open ones
+        self.awaiting_days: dict[AwaitingDay, int] = {}
 
     def apply(self, plan: JourneyPlan) -> None:
         _Applying(self, plan).run()
@@ -183,6 +204,7 @@ class _Applying:
         self.live: list[list[Any]] = []  # occurrence rows, the claim's id last
         self.cohorts: set[CohortKey] = set()
         self.delays: set[DelayKey] = set()
+        self.awaiting_days: set[AwaitingDay] = set()
 
     def run(self) -> None:
         j, handlers = self.j, self._handlers()
@@ -206,6 +228,13 @@ class _Applying:
             delays.setdefault(delay, 0)
         for delay in delay_keys(j):
             delays[delay] += 1
+        awaiting, days = figures.awaiting, figures.awaiting_days
+        for day in self.awaiting_days:
+            days.setdefault(day, 0)
+        for who, month, clock, since in awaiting_keys(j):
+            days[j.contract_id, clock, since, month] += 1
+            open_clock = (j.contract_id, who, month, clock)
+            awaiting[open_clock] = awaiting.get(open_clock, 0) + 1
 
     def _handlers(self) -> dict[str, Callable[..., None]]:
         return {
@@ -218,8 +247,10 @@ class _Applying:
 
     def _tally(self) -> None:
         """Every state the journey passes through touches its keys' rows."""
-        self.cohorts.update(cohort_keys(self.j))
-        self.delays.update(delay_keys(self.j))
+        j = self.j
+        self.cohorts.update(cohort_keys(j))
+        self.delays.update(delay_keys(j))
+        self.awaiting_days.update((j.contract_id, clock, since, month) for _, month, clock, since in awaiting_keys(j))
 
     def _count(
         self, event_id: str, figure: str, on: date, *, organisation_id: str | None = None,
