@@ -302,6 +302,8 @@ def check_the_sample_covers_every_path(plans: list[JourneyPlan], loaded: Rows) -
     assert any(_claimed_again(p) for p in plans)
     for table in ("history_monthly_tallies", "history_cohort_tallies", "history_delay_tallies"):
         assert any(row[-1] == 0 for row in loaded[table]), f"no row of {table} fell back to 0"
+    for beside in BESIDE:
+        assert loaded[beside.name], f"nothing in {beside.name}"
 
 
 def _claimed_again(plan: JourneyPlan) -> bool:
