@@ -165,7 +165,8 @@ def _explain(data_dir: Path, catalogue: Catalogue, missed: list[Timed], echo: Ec
                              only={timed.report.path})
                 statements = _statements(log, before)
                 if statements:
-                    explained[timed.report.path] = _plan(data_dir / "subcontracts.db", statements, WARM_UP + EXPLAINED)
+                    explained[timed.report.path] = _plan(data_dir / "subcontracts.db", statements, WARM_UP + EXPLAINED,
+                                                         timed.p(50))
                     echo(f"{timed.report.path}: slowest statement\n  " + "\n  ".join(explained[timed.report.path]))
     finally:
         stack.stop()
@@ -178,7 +179,7 @@ def _statements(log: Path, offset: int) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _plan(database: Path, statements: list[dict[str, Any]], requests: int) -> list[str]:
+def _plan(database: Path, statements: list[dict[str, Any]], requests: int, p50: float) -> list[str]:
     """The statement that took the most time in all (IN lists of any length counted as one statement), and its
     plan."""
     by_sql: dict[str, list[dict[str, Any]]] = {}
@@ -192,6 +193,6 @@ def _plan(database: Path, statements: list[dict[str, Any]], requests: int) -> li
         plan = db.execute("EXPLAIN QUERY PLAN " + sample["sql"], sample["parameters"] or ()).fetchall()
     sql = re.sub(r"^SELECT .{200,}? FROM ", "SELECT ... FROM ", " ".join(sample["sql"].split()))
     sql = re.sub(r"(\(\?(, \?)*\))(, \(\?(, \?)*\)){2,}", r"\1, ...", sql)
-    return [f"-- {mean:.1f} ms a run on average, {len(slowest) / requests:.1f} runs a request (all the request's SQL: "
-            f"{per_request:.1f} ms)", sql,
+    return [f"-- {mean:.1f} ms a run on average, {len(slowest) / requests:.1f} runs a request; all of a request's SQL "
+            f"{per_request:.1f} ms, of a p50 of {p50:.1f} ms", sql,
             *(f"{row[-1]}" for row in plan)]
