@@ -13,6 +13,9 @@ Then the money (where claims runs, `DemoLoader._payments`): the job journey's fi
 outcome; Northstar claims it with a payslip, DWP's validator approves it, a payments officer prepares last month's
 payment run and another authorises it, and claims flows the run down: Northstar owes Tynebridge its outcome payment
 share and Clearsound its services' prices, and records paying Tynebridge.
+
+Then the figures (`scx_cli.demo_figures`): Northstar's deadline for weekly returns, DWP's minimum performance
+levels, and Tynebridge's weekly returns, one of which misses a fail-to-attend.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from scx_cli.demo_figures import DemoFigures
 from scx_cli.demo_journeys import JCP, JOURNEYS, Calendar, DemoCase
 from scx_servicekit.tokens import TokenIssuer
 
@@ -208,7 +212,11 @@ class DemoLoader:
         referrals = self._refer_all(contracts, calendar)
         cases = self._journeys(referrals, calendar) if self.ct is not None else []
         payments = self._payments(referrals, calendar) if self.claims is not None else {}
-        return {"contracts": contracts, "referrals": referrals, "cases": cases, **payments}
+        figures = (
+            DemoFigures(self.sub, self._h, self._ok).load(contracts, calendar.day(0), calendar.today)
+            if self.ct is not None else {}
+        )
+        return {"contracts": contracts, "referrals": referrals, "cases": cases, **payments, **figures}
 
     # The referral service: referred, started, allocated
 
