@@ -15,6 +15,7 @@ TOKENS = {
     "auditor": AUDITOR["Authorization"],
     "operator": bearer("dwp", "dwp", "operator")["Authorization"],  # the only one the operations routes let in
     "jcp": JCP["Authorization"],
+    "tppm": bearer("jcp-leeds", "jcp", "tppm")["Authorization"],  # the one JCP role that reads referral flows
     "prime": PRIME["Authorization"],
     "other-prime": OTHER_PRIME["Authorization"],
     "partner": PARTNER["Authorization"],

@@ -6,7 +6,7 @@ nats-server and never imports the producer's code."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import uuid_utils
@@ -35,11 +35,15 @@ class ClaimEvents:
         self.bus = bus
         self.published: list[Envelope] = []
 
-    async def publish(self, data: EventData, case: Referral | None, by: str) -> Envelope:
+    async def publish(
+        self, data: EventData, case: Referral | None, by: str, *, occurred_on: date | None = None
+    ) -> Envelope:
+        """`occurred_on`: the day the event happened (at noon UTC); today when not given."""
         kind = "dwp" if by == "dwp" else "prime"
         envelope = make_event(
             data, producer="claims", actor=actor(by, kind, "validator" if kind == "dwp" else "manager"),
             journey_id=case.referral_id if case else None, claimant_ref=case.claimant_ref if case else None,
+            occurred_at=datetime.combine(occurred_on, time(12), UTC) if occurred_on else None,
         )
         await self.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
         self.published.append(envelope)
@@ -70,14 +74,17 @@ class ClaimEvents:
 
     async def partner_owed(
         self, case: Referral, *, partner_id: str, subcontract_id: str, amount_pence: int, due_on: date,
-        run_id: str | None = None, basis: str = "outcome_share",
+        run_id: str | None = None, basis: str = "outcome_share", owed_on: date | None = None,
+        owed_id: str | None = None,
     ) -> str:
-        owed_id = _new_id()
+        """`owed_on`: the day the flow-down owed it (its event's occurred_at), today when not given; `owed_id`: the
+        line's id, when a test has named it already (in a payment published first)."""
+        owed_id = owed_id or _new_id()
         await self.publish(PartnerOwed(
             owed_id=owed_id, run_id=run_id or _new_id(), prime_id=case.prime_id, partner_id=partner_id,
             subcontract_id=subcontract_id, case_id=case.referral_id, basis=basis, amount_pence=amount_pence,
             due_on=due_on,
-        ), case, case.prime_id)
+        ), case, case.prime_id, occurred_on=owed_on)
         return owed_id
 
     async def partner_paid(

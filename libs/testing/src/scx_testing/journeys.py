@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from scx_contracts.referral import (
     ReferralAllocated,
     ReferralReallocated,
     ReferralReceived,
+    ReferralRejected,
     ReferralStarted,
     ReferralWithdrawn,
 )
@@ -68,9 +69,13 @@ class ReferralEvents:
         self.bus = bus
         self.published: list[Envelope] = []
 
-    async def publish(self, data: EventData, referral: Referral, by: Actor) -> Envelope:
+    async def publish(
+        self, data: EventData, referral: Referral, by: Actor, *, occurred_on: date | None = None
+    ) -> Envelope:
+        """`occurred_on`: the day the event happened (at noon UTC); now when not given."""
         envelope = make_event(
-            data, producer="referral", actor=by, journey_id=referral.referral_id, claimant_ref=referral.claimant_ref
+            data, producer="referral", actor=by, journey_id=referral.referral_id, claimant_ref=referral.claimant_ref,
+            occurred_at=datetime.combine(occurred_on, time(12), UTC) if occurred_on else None,
         )
         await self.bus.publish(envelope.subject, envelope.model_dump_json().encode(), msg_id=envelope.event_id)
         self.published.append(envelope)
@@ -95,6 +100,13 @@ class ReferralEvents:
             postcode_district=postcode_district, referral_date=referral_date,
         ), referral, actor(referrer_id, "jcp", "referrer"))
         return referral
+
+    async def reject(self, referral: Referral, rejected_on: date, *, reason: str = "ineligible") -> None:
+        """The prime turns the referral down: the event carries no date of its own, so it occurs on `rejected_on`."""
+        await self.publish(ReferralRejected(
+            referral_id=referral.referral_id, contract_id=referral.contract_id, prime_id=referral.prime_id,
+            reason=reason,
+        ), referral, actor(referral.prime_id, "prime", "manager"), occurred_on=rejected_on)
 
     async def start(self, referral: Referral, started_on: date) -> None:
         await self.publish(ReferralStarted(

@@ -13,7 +13,7 @@ from scx_contracts.case_tracking import (
     CaseFailedToAttend,
     JobStarted,
 )
-from scx_contracts.claims import ClaimRejected, ClaimSubmitted
+from scx_contracts.claims import ClaimRejected, ClaimSubmitted, PartnerOwed, PartnerPaid
 from scx_contracts.referral import (
     ReferralAllocated,
     ReferralReallocated,
@@ -23,7 +23,7 @@ from scx_contracts.referral import (
     ReferralWithdrawn,
 )
 from scx_persistence.subscriptions import Subscriptions, on
-from scx_subcontracts.service import history
+from scx_subcontracts.service import health, history
 
 SUBSCRIPTIONS = Subscriptions(
     on(ReferralReceived, history.referral_received),
@@ -40,4 +40,7 @@ SUBSCRIPTIONS = Subscriptions(
     on(CaseExited, history.case_exited),
     on(ClaimSubmitted, history.claim_submitted),
     on(ClaimRejected, history.claim_rejected),
+    # Supply-chain health: how promptly each prime pays its partners, from claims' flow-down.
+    on(PartnerOwed, health.partner_owed),
+    on(PartnerPaid, health.partner_paid),
 )

@@ -3,7 +3,7 @@ dataclass with one field per column (ADR 0013). One module per area; importing t
 
 from __future__ import annotations
 
-from scx_subcontracts.models import history, performance, registry, returns
+from scx_subcontracts.models import flows, health, history, performance, registry, returns
 from scx_subcontracts.models.base import metadata
 
-__all__ = ["history", "metadata", "performance", "registry", "returns"]
+__all__ = ["flows", "health", "history", "metadata", "performance", "registry", "returns"]

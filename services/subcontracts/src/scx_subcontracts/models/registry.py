@@ -144,7 +144,8 @@ subcontract_variations = Table(
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubcontractVariation:
-    """The history of a subcontract's terms: what they were changed to, when, and why."""
+    """The history of a subcontract's terms: what they were changed to, when, and why. Variation 0 is the terms
+    agreed (recorded when the subcontract was agreed; rows from before that are missing it)."""
 
     subcontract_id: str
     variation: int

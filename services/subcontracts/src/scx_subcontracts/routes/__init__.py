@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from scx_subcontracts.routes import performance, reconciliation, registry, returns, review
+from scx_subcontracts.routes import flows, health, performance, reconciliation, registry, returns, review
 
 ROUTERS: list[APIRouter] = [
-    registry.router, returns.router, reconciliation.router, performance.router, review.router,
+    registry.router, returns.router, reconciliation.router, performance.router, review.router, flows.router,
+    health.router,
 ]

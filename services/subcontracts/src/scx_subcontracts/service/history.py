@@ -34,6 +34,7 @@ from scx_persistence.inbox import MissingPredecessor
 from scx_subcontracts.models.history import IN_HOUSE, Journey, Occurrence
 from scx_subcontracts.repository import history as repository
 from scx_subcontracts.rules import history as rules
+from scx_subcontracts.service import flows
 
 JOB_OUTCOMES = "job_outcomes"
 SUSTAINED_JOB_OUTCOMES = "sustained_job_outcomes"  # a figure of the monthly tallies, not of the weekly returns
@@ -57,6 +58,7 @@ async def _retally(uow: UnitOfWork, before: Journey | None, after: Journey) -> N
     await repository.change_cohorts(uow, after.contract_id, cohorts)
     delays = rules.difference(rules.delays(before) if before else [], rules.delays(after))
     await repository.change_delays(uow, after.contract_id, delays)
+    await flows.journey_retallied(uow, before, after, cohorts, delays)  # the referral flows' roll-up, here
 
 
 async def _count(

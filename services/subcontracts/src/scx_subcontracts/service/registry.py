@@ -38,6 +38,7 @@ from scx_subcontracts.schemas.registry import (
 )
 
 PRODUCER = "subcontracts"
+AGREED = "the terms agreed"  # the reason recorded for variation 0
 
 
 def _now() -> datetime:
@@ -280,6 +281,12 @@ async def agree_subcontract(
         agreed_at=_now(),
     )
     await repository.add_subcontract(uow, subcontract)
+    # The history of terms starts with the terms agreed: a variation replaces the row's terms, so without this the
+    # terms in force before the first variation (the share of targets the partner was promised) would be lost.
+    await repository.add_subcontract_variation(uow, SubcontractVariation(
+        subcontract_id=subcontract.subcontract_id, variation=0, reason=AGREED, terms=subcontract.terms,
+        varied_at=subcontract.agreed_at, varied_by=principal.user,
+    ))
     _record(uow, principal, SubcontractAgreed(
         subcontract_id=subcontract.subcontract_id, contract_id=contract.contract_id, prime_id=contract.prime_id,
         partner_id=command.partner_id, model=command.model, terms=terms,
