@@ -290,6 +290,10 @@ def _agree(
         terms = terms.model_copy(update={"start_date": start})
     subcontract_id = uuid7_on(rng, agreed_on)
     variation = 0
+    registry.subcontract_variations.append({  # the terms agreed, as the registry records them (variation 0)
+        "subcontract_id": subcontract_id, "variation": 0, "reason": "the terms agreed",
+        "terms": terms.model_dump(mode="json"), "varied_at": _at(agreed_on), "varied_by": f"{plan.prime_id}-user",
+    })
     if rng.random() < 0.1:
         for _ in range(rng.randint(1, 2)):
             variation += 1
