@@ -108,8 +108,11 @@ def section(report: FiguresReport) -> str:
         lines += ["", "Where a report misses the target or comes near it (p99 over 60% of it), the statement that took "
                   "most of its time, found by asking it again with the service's SQL traced, and its plan "
                   "(`EXPLAIN QUERY PLAN` on the same database):", ""]
+        slowest = {t.report.path: t.slowest for t in report.timed if t.all_samples}
         for path, plan in report.explained.items():
-            lines += [f"- `{path}`:", "", "  ```", *(f"  {line}" for line in plan), "  ```"]
+            ms, asked = slowest.get(path, (0.0, ""))
+            lines += [f"- `{path}` (its slowest request: {ms:.0f} ms, {asked}):", "", "  ```",
+                      *(f"  {line}" for line in plan), "  ```"]
     lines += ["", "Machine: " + "; ".join(f"{k}: {v}" for k, v in report.machine.items()) + ".", "", END]
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import httpx
 
@@ -34,6 +34,7 @@ class Timed:
     samples: dict[str, list[float]] = field(default_factory=dict)  # milliseconds, by whose token
     refused: Counter[str] = field(default_factory=Counter)  # "dwp 422", "prime 403"...
     first_refusal: str = ""
+    slowest: tuple[float, str] = (0.0, "")  # the slowest timed request: milliseconds, and what it asked
 
     @property
     def all_samples(self) -> list[float]:
@@ -114,6 +115,8 @@ def _time_one(
             continue
         if response.status_code == 200:
             timed.samples.setdefault(who, []).append(elapsed)
+            if elapsed > timed.slowest[0]:
+                timed.slowest = (elapsed, f"{who}: {url}" + (f"?{urlencode(query)}" if query else ""))
         else:
             timed.refused[f"{who} {response.status_code}"] += 1
             timed.first_refusal = timed.first_refusal or f"{who} {response.status_code} {url}: {response.text[:300]}"
