@@ -59,11 +59,15 @@ services: $(STAMP)
 ## Requests (refer, start, allocate) against a baseline, then events (backlog, catch-up, commit → applied), then the
 ## audit ledger (ingest, journey query on a built ledger of AUDIT_LEDGER_SIZE events, default 1M; verify of 1M).
 AUDIT_LEDGER_SIZE ?= 1000000
+## Then the reports of issue 11 timed on a national year of FIGURES_REFERRALS referrals (default 700,000), loaded once
+## into data/bench-figures and reused while the generator and the migrations stay the same.
+FIGURES_REFERRALS ?= 700000
 bench: $(STAMP)
 	$(BIN)/scx bench --output docs/benchmarks.md
 	$(BIN)/scx bench-events --output docs/benchmarks.md
 	$(BIN)/scx bench-audit --ledger-size $(AUDIT_LEDGER_SIZE) --cache data/bench-audit --output docs/benchmarks.md
 	$(BIN)/scx bench-claims --output docs/benchmarks.md
+	$(BIN)/scx bench-figures --referrals $(FIGURES_REFERRALS) --cache data/bench-figures --output docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) data

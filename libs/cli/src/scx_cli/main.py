@@ -315,6 +315,26 @@ def bench_claims(
         bench.write_section(report, output)
 
 
+@app.command("bench-figures")
+def bench_figures(
+    referrals: Annotated[int, typer.Option(help="referrals in the national year")] = 700_000,
+    seed: Annotated[int, typer.Option(help="the generator's seed: one seed, one year")] = 20261201,
+    requests: Annotated[int, typer.Option(help="timed requests to each report (after 20 unmeasured)")] = 200,
+    cache: Annotated[Path | None, typer.Option(help="keep the loaded database in this folder and reuse it")] = None,
+    output: Annotated[Path | None, typer.Option(help="write (or replace) its section of this markdown file")] = None,
+    keep_data: Annotated[bool, typer.Option(help="keep the bench's database and logs (without --cache)")] = False,
+) -> None:
+    """Each report of issue 11 (returns, reconciliation, performance, flows, health) timed on a national year."""
+    from scx_cli.bench_figures.run import run_figures_bench
+    from scx_cli.bench_figures.section import FiguresBenchOptions, section, write_section
+
+    options = FiguresBenchOptions(referrals=referrals, seed=seed, requests=requests, cache=cache)
+    report = run_figures_bench(options, typer.echo, keep_data=keep_data)
+    typer.echo(section(report))
+    if output is not None:
+        write_section(report, output)
+
+
 @app.command("new-service")
 def new_service(
     name: Annotated[str, typer.Argument(help="lower_case Python identifier: folder services/NAME, package scx_NAME")],
