@@ -170,6 +170,9 @@ delay_tallies = Table(
     Column("measure", String(40), primary_key=True),
     Column("days", Integer, primary_key=True),
     Column("count", Integer, nullable=False),
+    # Covering, for a prime's referral flows: its contracts' histogram for one measure over a range of months.
+    Index("ix_history_delay_tallies_measure_month", "contract_id", "measure", "month", "organisation_id", "days",
+          "count"),
 )
 
 
