@@ -7,6 +7,7 @@ import pytest
 
 from scx_contracts.weekly_stats import WEEKLY_FIGURES, WeeklyFigures
 from scx_subcontracts.schemas.returns_upload import (
+    MAX_HEADER_CELLS,
     MAX_UPLOAD_ROWS,
     RowError,
     TooManyRows,
@@ -113,6 +114,30 @@ def test_the_header_names_every_required_column_once_and_nothing_else() -> None:
         (1, "exit", "unknown_column"),
         (1, "starts", "duplicate_column"),
         (1, "exits", "missing_column"),
+    ]
+
+
+def test_a_header_of_more_cells_than_twice_the_columns_is_one_fault_and_nothing_more_is_read() -> None:
+    extra = [f"x{n}" for n in range(MAX_HEADER_CELLS - 12)]
+    at_bound = ",".join([HEADER, *extra])
+    names = ",".join(f"c{n}" for n in range(50_000))
+
+    assert faults(f"{at_bound}\nnot,a,row\n") == [(1, name, "unknown_column") for name in extra]
+    assert faults(f"{at_bound},one-more\nnot,a,row\n") == [(1, None, "too_many_columns")]
+    assert parse_upload(f"{names}\n".encode()).errors == [RowError(
+        1, None, "the header has 50000 cells, where a weekly return has 12 columns: " + HEADER.replace(",", ", "),
+        "too_many_columns",
+    )]
+
+
+def test_a_name_from_the_header_is_shown_cut_short() -> None:
+    long = "exits" * 100
+    parsed = parse_upload(f"{HEADER},{long},{long}\n".encode())
+
+    shown = long[:39] + "\u2026"
+    assert parsed.errors == [
+        RowError(1, shown, f"the header names {shown} more than once", "duplicate_column"),
+        RowError(1, shown, "is not a column of a weekly return", "unknown_column"),
     ]
 
 

@@ -3,11 +3,19 @@ with any fault stores nothing and names every fault by line and column; a file t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
-from scx_subcontracts.schemas.returns_upload import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS
+from scx_subcontracts.schemas.returns_upload import (
+    MAX_REPORTED_FAULTS,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    ParsedUpload,
+    parse_upload,
+)
+from scx_subcontracts.service import returns as returns_service
 
 from .builders import PRIME, Service, assert_valid_events, problem, slug
 from .returns_builders import (
@@ -145,9 +153,81 @@ async def test_a_file_of_more_rows_than_an_upload_takes_is_a_413(service: Servic
         at_bound = await upload(service.client, csv_file(rows[:-1]))
 
     assert problem(too_many, 413)["detail"].startswith(f"An upload holds at most {MAX_UPLOAD_ROWS} rows")
-    # At the bound the rows are read and checked, each for a week outside the subcontract's dates.
-    errors = problem(at_bound, 422)["errors"]
-    assert len(errors) == MAX_UPLOAD_ROWS and {e["code"] for e in errors} == {"week_not_live"}
+    # At the bound the rows are read and checked, each for a week outside the subcontract's dates: every one is
+    # counted, the first MAX_REPORTED_FAULTS named.
+    answer = problem(at_bound, 422)
+    assert [e["line"] for e in answer["errors"]] == list(range(2, MAX_REPORTED_FAULTS + 2))
+    assert {e["code"] for e in answer["errors"]} == {"week_not_live"}
+    assert answer["detail"] == (
+        "1000 faults on 1000 lines; the first 100 (to line 101) are named in errors. Correct them and upload the "
+        "whole file again."
+    )
+
+
+async def test_a_header_of_thousands_of_columns_is_one_short_fault(service: Service, supply: Chain) -> None:
+    header = ",".join(f"{n:x}" for n in range(150_000)).encode()  # every name different
+    assert len(header) < MAX_UPLOAD_BYTES
+
+    async with service.writes_nothing():
+        response = await upload(service.client, header + b"\r\n" + csv_file([row(supply.whole, weeks_ago(1))]))
+
+    answer = problem(response, 422)
+    assert answer["errors"] == [{
+        "field": "body.line[1]", "code": "too_many_columns", "line": 1, "column": None,
+        "message": f"line 1: the header has 150000 cells, where a weekly return has 12 columns: {', '.join(COLUMNS)}",
+    }]
+    assert answer["detail"] == "1 fault(s) on line(s) 1. Correct them and upload the whole file again."
+    assert len(response.content) < 1_000
+
+
+async def test_a_file_of_a_thousand_bad_rows_names_the_first_hundred_faults_and_counts_them_all(
+    service: Service, supply: Chain
+) -> None:
+    bad = {figure: "x" for figure in figures()}  # nine faults a row: its week (before the contract) and eight figures
+    weeks = [f"{2000 + n // 50:04d}-W{n % 50 + 1:02d}" for n in range(MAX_UPLOAD_ROWS)]
+    long_name = "n" * 5_000
+    content = csv_file([row(supply.whole, week, **bad) for week in weeks])
+    unknown = content.replace(b"reason", long_name.encode(), 1)
+
+    async with service.writes_nothing():
+        response = await upload(service.client, content)
+        header_at_fault = await upload(service.client, unknown)
+
+    answer = problem(response, 422)
+    assert len(answer["errors"]) == MAX_REPORTED_FAULTS == 100
+    assert [e["code"] for e in answer["errors"][:9]] == ["week_not_live"] + ["not_a_number"] * 8
+    assert (answer["errors"][0]["field"], answer["errors"][-1]["field"]) == (
+        "body.line[2].iso_week", "body.line[13].iso_week",
+    )
+    assert answer["detail"] == (
+        "9000 faults on 1000 lines; the first 100 (to line 13) are named in errors. Correct them and upload the "
+        "whole file again."
+    )
+    assert len(response.content) < 25_000
+    [fault] = problem(header_at_fault, 422)["errors"]
+    assert fault == {
+        "field": f"body.line[1].{'n' * 39}\u2026", "code": "unknown_column", "line": 1, "column": f"{'n' * 39}\u2026",
+        "message": f"line 1, {'n' * 39}\u2026: is not a column of a weekly return",
+    }
+
+
+async def test_a_file_is_read_off_the_event_loop(
+    service: Service, supply: Chain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loops: list[bool] = []
+
+    def reading(data: bytes) -> ParsedUpload:
+        try:
+            asyncio.get_running_loop()
+            loops.append(True)
+        except RuntimeError:
+            loops.append(False)
+        return parse_upload(data)
+
+    monkeypatch.setattr(returns_service, "parse_upload", reading)
+    response = await upload(service.client, csv_file([row(supply.whole, weeks_ago(1))]))
+
+    assert (response.status_code, loops) == (201, [False])
 
 
 @pytest.mark.parametrize("content_type", [

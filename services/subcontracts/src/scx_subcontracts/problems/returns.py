@@ -9,7 +9,7 @@ A type's URI is `https://scx.example/problems/<slug>`:
 | `return-already-posted` | 409 | a second post for a week without `corrects_version`, or one that lost a race |
 | `nothing-to-correct` | 409 | a first post naming `corrects_version` |
 | `not-latest-version` | 409 | a correction naming a version that is not the latest (someone corrected it meanwhile) |
-| `invalid-upload` | 422 | a CSV file with faults: each in `errors` with its `line` and `column`; nothing stored |
+| `invalid-upload` | 422 | a CSV file with faults: the first 100 in `errors`, by `line` and `column`; nothing stored |
 | `upload-too-large` | 413 | a CSV file of more bytes or rows than an upload takes |
 | `unsupported-media-type` | 415 | an upload that is not `text/csv` (UTF-8) |
 | `invalid-week-range` | 422 | a listing's weeks that do not exist, or `week_from` after `week_to` |
@@ -24,7 +24,13 @@ from collections.abc import Sequence
 
 from scx_servicekit import Problem
 from scx_subcontracts.rules.returns import ReturnError
-from scx_subcontracts.schemas.returns_upload import MAX_UPLOAD_BYTES, MAX_UPLOAD_ROWS, RowError, in_file_order
+from scx_subcontracts.schemas.returns_upload import (
+    MAX_REPORTED_FAULTS,
+    MAX_UPLOAD_BYTES,
+    MAX_UPLOAD_ROWS,
+    RowError,
+    in_file_order,
+)
 
 _CONFLICTS = {
     "already_posted": ("return-already-posted", "The week's return is posted already"),
@@ -67,19 +73,27 @@ def posted_meanwhile() -> Problem:
 
 
 def invalid_upload(errors: Sequence[RowError]) -> Problem:
+    """Every fault counted, the first MAX_REPORTED_FAULTS of them (in file order) named."""
     ordered = in_file_order(list(errors))
+    named = ordered[:MAX_REPORTED_FAULTS]
     lines = sorted({e.line for e in ordered})
+    if len(named) == len(ordered):
+        found = f"{len(ordered)} fault(s) on line(s) {', '.join(map(str, lines))}."
+    else:
+        found = (
+            f"{len(ordered)} faults on {len(lines)} lines; the first {len(named)} (to line {named[-1].line}) are "
+            "named in errors."
+        )
     return Problem(
         422, "invalid-upload", "The file has faults: nothing was stored",
-        f"{len(ordered)} fault(s) on line(s) {', '.join(map(str, lines))}. Correct them and upload the whole file "
-        "again.",
+        f"{found} Correct them and upload the whole file again.",
         errors=[
             {
                 "field": f"body.line[{e.line}]" + (f".{e.column}" if e.column else ""),
                 "message": f"line {e.line}" + (f", {e.column}" if e.column else "") + f": {e.message}",
                 "code": e.code, "line": e.line, "column": e.column,
             }
-            for e in ordered
+            for e in named
         ],
     )
 

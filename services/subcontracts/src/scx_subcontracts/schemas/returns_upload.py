@@ -4,7 +4,9 @@ The file is UTF-8 (a leading byte-order mark, as spreadsheets write, is allowed)
 names the columns, in any order: `subcontract_id`, `iso_week`, the eight figures, and optionally `corrects_version`
 and `reason` (a blank cell is none). Each later line is one subcontract's week; blank lines are skipped. Lines are
 counted as an editor counts them, the header being line 1. A file holds at most `MAX_UPLOAD_ROWS` rows and
-`MAX_UPLOAD_BYTES` bytes.
+`MAX_UPLOAD_BYTES` bytes, and its header at most `MAX_HEADER_CELLS` cells (more is one fault, and nothing else of the
+file is read). Every fault is counted, but a problem names only the first `MAX_REPORTED_FAULTS`, and a name from the
+file is shown cut to `SHOWN_NAME_LENGTH` characters: what the file holds never makes the answer much longer.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,6 +31,9 @@ MAX_UPLOAD_ROWS = 1_000
 REQUIRED_COLUMNS = ("subcontract_id", "iso_week", *WEEKLY_FIGURES)
 OPTIONAL_COLUMNS = ("corrects_version", "reason")
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+MAX_HEADER_CELLS = 2 * len(COLUMNS)
+MAX_REPORTED_FAULTS = 100
+SHOWN_NAME_LENGTH = 40
 _DIGITS = re.compile(r"[0-9]{1,10}")
 _MESSAGES = {
     "iso_week": "must be an ISO week written YYYY-Www (2026-W05)",
@@ -134,19 +140,29 @@ def _records(text: str, errors: list[RowError]) -> Iterator[tuple[int, list[str]
 
 
 def _check_header(line: int, header: list[str], errors: list[RowError]) -> list[str] | None:
+    if len(header) > MAX_HEADER_CELLS:
+        errors.append(RowError(
+            line, None, f"the header has {len(header)} cells, where a weekly return has {len(COLUMNS)} columns: "
+            f"{', '.join(COLUMNS)}", "too_many_columns",
+        ))
+        return None
     found = len(errors)
-    for name in sorted({n for n in header if header.count(n) > 1}):
-        errors.append(RowError(line, name, f"the header names {name} more than once", "duplicate_column"))
-    for name in dict.fromkeys(header):
+    counts = Counter(header)
+    for name in sorted(n for n, count in counts.items() if count > 1):
+        shown = _shown(name)
+        errors.append(RowError(line, shown, f"the header names {shown} more than once", "duplicate_column"))
+    for name in counts:
         if name not in COLUMNS:
-            errors.append(RowError(
-                line, name, f"{name!r} is not a column of a weekly return: the columns are {', '.join(COLUMNS)}",
-                "unknown_column",
-            ))
+            errors.append(RowError(line, _shown(name), "is not a column of a weekly return", "unknown_column"))
     for name in REQUIRED_COLUMNS:
-        if name not in header:
+        if name not in counts:
             errors.append(RowError(line, name, f"the header has no column {name}", "missing_column"))
     return None if len(errors) > found else header
+
+
+def _shown(name: str) -> str:
+    """A name from the file as a fault names it: at most SHOWN_NAME_LENGTH characters."""
+    return name if len(name) <= SHOWN_NAME_LENGTH else name[: SHOWN_NAME_LENGTH - 1] + "\u2026"
 
 
 def _row(line: int, columns: list[str], cells: list[str], errors: list[RowError]) -> UploadRow | None:
