@@ -4,7 +4,7 @@ posted, each agreeing, differing or not yet posted."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query
@@ -34,6 +34,7 @@ from scx_subcontracts.service.reconciliation import ReturnReconciled, Week
 ON_A_RETURN = problems({404: "no such weekly return that the caller can see"})
 LISTING = problems({400: "the cursor is not one this service issued"})
 DEFAULT_WEEKS = 13  # a quarter
+FIRST_MONDAY = date(1, 1, 1)  # of 0001-W01, the first ISO week there is
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 router = service_router(tags=["reconciliation"])
@@ -105,7 +106,9 @@ async def list_reconciliation(
     contract_id: RecordId | None = None,
     partner_id: OrganisationId | None = None,
     subcontract_id: RecordId | None = None,
-    week_from: Annotated[IsoWeek | None, Query(description="default: 12 weeks before week_to")] = None,
+    week_from: Annotated[
+        IsoWeek | None, Query(description="default: 12 weeks before week_to (0001-W01 at the earliest)")
+    ] = None,
     week_to: Annotated[IsoWeek | None, Query(description="default: the last week that has ended")] = None,
 ) -> ReconciliationPage:
     """Every ended week from `week_from` to `week_to` that each subcontract in view (its model one that posts, its
@@ -119,7 +122,8 @@ async def list_reconciliation(
     if week_from is None:
         monday = return_rules.monday_of(week_to)
         assert monday is not None  # checked above, or the last ended week
-        week_from = return_rules.iso_week_of(monday - timedelta(weeks=DEFAULT_WEEKS - 1))
+        back = timedelta(weeks=DEFAULT_WEEKS - 1)
+        week_from = return_rules.iso_week_of(max(monday, FIRST_MONDAY + back) - back)
     weeks = checked_weeks(week_from, week_to)
     assert weeks.first is not None and weeks.last is not None
     wanted = Scope(contract_id=contract_id, partner_id=partner_id, subcontract_id=subcontract_id)
