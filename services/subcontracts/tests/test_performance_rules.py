@@ -128,3 +128,16 @@ def test_an_areas_months_default_from_its_earliest_contract_to_this_one() -> Non
     assert area_months(contracts, AskedMonths(first="2020-01"), today) == ("2020-01", "2026-12")
     assert area_months(contracts, AskedMonths(first="2010-01"), today) == ("2010-01", "2019-12")
     assert area_months(contracts, AskedMonths(first="2030-01"), today) == ("2030-01", "2030-01")
+
+
+def test_the_end_a_report_is_not_asked_for_stays_within_years_1000_to_9999() -> None:
+    today = date(2026, 12, 15)
+    to_the_end = contract(date(2020, 1, 1), date(9999, 12, 31))
+    from_year_one = contract(date(1, 1, 1), date(2030, 1, 1))
+    assert months_asked(to_the_end, AskedMonths(first="9991-01"), today) == ("9991-01", "9991-01")
+    assert months_asked(to_the_end, AskedMonths(first="9999-12"), today) == ("9999-12", "9999-12")
+    assert months_asked(from_year_one, AskedMonths(last="1000-01"), today) == ("1000-01", "1000-01")
+    assert months_asked(from_year_one, AskedMonths(last="1010-01"), today) == ("1000-02", "1010-01")
+    assert area_months([to_the_end], AskedMonths(first="9999-12"), today) == ("9999-12", "9999-12")
+    assert area_months([from_year_one], AskedMonths(last="1000-01"), today) == ("1000-01", "1000-01")
+    assert area_months([from_year_one], AskedMonths(last="1009-12"), today) == ("1000-01", "1009-12")

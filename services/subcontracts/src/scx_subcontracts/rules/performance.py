@@ -62,6 +62,7 @@ MAX_MONTHS = MAX_PROFILE_MONTHS  # a report's range, as long as the longest prof
 START_MEASURES = ("started", "job_outcome")
 REFERRAL_MEASURES = ("referred", "job_outcome_within_12_months")
 BASIS_POINTS = 10_000
+FIRST_REPORT_MONTH, LAST_REPORT_MONTH = 1000 * 12, 9999 * 12 + 11  # 1000-01 and 9999-12, by `month_number`
 _CENT = Decimal("0.01")
 
 
@@ -79,6 +80,11 @@ def month_at(number: int) -> str:
 
 def shift(month: str, by: int) -> str:
     return month_at(month_number(month) + by)
+
+
+def shift_within(month: str, by: int) -> str:
+    """As `shift`, but kept within the months a report covers (`ReportMonth`): 1000-01 to 9999-12."""
+    return month_at(min(max(month_number(month) + by, FIRST_REPORT_MONTH), LAST_REPORT_MONTH))
 
 
 def months_from(first: str, last: str) -> list[str]:
@@ -112,27 +118,27 @@ def months_so_far(contract: Contract, as_of: date) -> tuple[str, str]:
 
 def months_asked(contract: Contract, asked: AskedMonths, as_of: date) -> tuple[str, str]:
     """The report's months: those asked for, each end by default the months so far's; a range given by one end
-    only is kept to MAX_MONTHS."""
+    only is kept to MAX_MONTHS, and to the months a report covers."""
     default_first, default_last = months_so_far(contract, as_of)
     if asked.first and asked.last:
         return asked.first, asked.last
     if asked.first:
-        return asked.first, min(max(default_last, asked.first), shift(asked.first, MAX_MONTHS - 1))
+        return asked.first, min(max(default_last, asked.first), shift_within(asked.first, MAX_MONTHS - 1))
     if asked.last:
-        return max(contract_months(contract)[0], shift(asked.last, 1 - MAX_MONTHS)), asked.last
+        return max(contract_months(contract)[0], shift_within(asked.last, 1 - MAX_MONTHS)), asked.last
     return default_first, default_last
 
 
 def area_months(contracts: Sequence[Contract], asked: AskedMonths, as_of: date) -> tuple[str, str]:
     """An area's months: those asked for, by default from the earliest of its contracts' first months to the current
-    month, at most MAX_MONTHS of them."""
+    month, at most MAX_MONTHS of them (and within the months a report covers)."""
     if asked.first and asked.last:
         return asked.first, asked.last
     if asked.first:
-        return asked.first, min(max(month_of(as_of), asked.first), shift(asked.first, MAX_MONTHS - 1))
+        return asked.first, min(max(month_of(as_of), asked.first), shift_within(asked.first, MAX_MONTHS - 1))
     last = asked.last or month_of(as_of)
     earliest = min(contract_months(c)[0] for c in contracts)
-    return min(max(earliest, shift(last, 1 - MAX_MONTHS)), last), last
+    return min(max(earliest, shift_within(last, 1 - MAX_MONTHS)), last), last
 
 
 def closes_on(cohort_month: str) -> date | None:
