@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, select, tuple_
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from scx_persistence import UnitOfWork
@@ -71,9 +71,14 @@ async def returns_of_weeks(
     if not keys:
         return {}
     r = weekly_returns.c
-    query = select(weekly_returns).where(tuple_(r.subcontract_id, r.iso_week).in_(list(keys)))
+    # Two IN lists, not a list of pairs: SQLite answers pairs by scanning the table, the lists from its unique index.
+    # The cross product's extra pairs are dropped below.
+    query = select(weekly_returns).where(
+        r.subcontract_id.in_(sorted({k[0] for k in keys})), r.iso_week.in_(sorted({k[1] for k in keys}))
+    )
     found = await fetch_all(uow, WeeklyReturn, query.with_for_update() if for_update else query)
-    return {(row.subcontract_id, row.iso_week): row for row in found}
+    wanted = set(keys)
+    return {(row.subcontract_id, row.iso_week): row for row in found if (row.subcontract_id, row.iso_week) in wanted}
 
 
 async def add_returns(uow: UnitOfWork, returns: Sequence[WeeklyReturn]) -> None:
