@@ -1,6 +1,7 @@
-"""Who reads referral flows and supply-chain health, on every route with every kind of caller: DWP all, a JCP TPPM
-every prime's aggregates and never a journey, a prime its own, a partner only its own lines; other JCP roles and
-JCP on health 403; no or a forged token 401; and bad parameters 422 naming the one at fault."""
+"""Who reads referral flows and supply-chain health, on every route with every kind of caller: DWP's contract
+managers and auditors all, a JCP TPPM every prime's aggregates and never a journey, a prime its own, a partner only
+its own lines; DWP's other roles, other JCP roles and JCP on health 403; no or a forged token 401; and bad
+parameters 422 naming the one at fault."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from .builders import (
     PRIME,
     PRIME_ADVISER,
     Service,
+    bearer,
     problem,
     slug,
 )
@@ -35,6 +37,7 @@ D = quiet_monday()
 MONTH = month_of(D)
 RANGE = {"from_month": MONTH, "to_month": MONTH}
 FORGED = {"Authorization": bad_tokens("dwp", "dwp", "contract_manager")["another-secret"]}
+DWP_OTHERS = (bearer("dwp", "dwp", "operator"), bearer("dwp", "dwp", "payments_officer"), bearer("dwp", "dwp"))
 
 
 @pytest_asyncio.fixture
@@ -69,7 +72,7 @@ async def test_every_prime_side_by_side_for_dwp_a_tppm_and_a_prime_its_own(histo
                             (PRIME_ADVISER, [PRIME_ID]), (SOUTH, [])):  # prime-south has no contract
         found = await read(history.client, "/referral-flows", headers, **RANGE)
         assert [line["prime_id"] for line in found["items"]] == primes
-    for headers in (PARTNER, COUNCIL, JCP):
+    for headers in (PARTNER, COUNCIL, JCP, *DWP_OTHERS):
         problem(await history.client.get("/referral-flows", params=RANGE, headers=headers), 403)
     for headers in ({}, FORGED):
         problem(await history.client.get("/referral-flows", params=RANGE, headers=headers), 401)
@@ -92,7 +95,8 @@ async def test_a_prime_s_breakdown_to_each_caller(history: History) -> None:
     }
     for headers in (SOUTH, LIBRARY):  # another prime; a partner in no subcontract of prime-north's
         assert slug(problem(await history.client.get(path, params=RANGE, headers=headers), 404)) == "not-found"
-    problem(await history.client.get(path, params=RANGE, headers=JCP), 403)
+    for headers in (JCP, *DWP_OTHERS):
+        problem(await history.client.get(path, params=RANGE, headers=headers), 403)
     for headers in ({}, FORGED):
         problem(await history.client.get(path, params=RANGE, headers=headers), 401)
     problem(await history.client.get("/referral-flows/prime-nowhere", params=RANGE, headers=DWP), 404)
@@ -133,7 +137,7 @@ async def test_a_contract_s_health_to_each_caller(history: History) -> None:
     assert (council["shares"], council["payments"]) == ([], [])
     for headers in (SOUTH, LIBRARY):
         problem(await history.client.get(path, params=RANGE, headers=headers), 404)
-    for headers in (JCP, TPPM):
+    for headers in (JCP, TPPM, *DWP_OTHERS):
         problem(await history.client.get(path, params=RANGE, headers=headers), 403)
     for headers in ({}, FORGED):
         problem(await history.client.get(path, params=RANGE, headers=headers), 401)

@@ -1,6 +1,6 @@
-"""Who sees which returns: a partner its own, a prime its partners', DWP all; Jobcentre Plus none (403); another
-organisation's return answers exactly as a missing one; no token, or a bad one, is a 401 on every route. Filters
-narrow what a caller sees and never widen it."""
+"""Who sees which returns: a partner its own, a prime its partners', DWP's contract managers and auditors all;
+Jobcentre Plus and DWP's other roles none (403); another organisation's return answers exactly as a missing one; no
+token, or a bad one, is a 401 on every route. Filters narrow what a caller sees and never widen it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from .builders import (
     Service,
     agree,
     award,
+    bearer,
     collect,
     problem,
     slug,
@@ -112,6 +113,29 @@ async def test_jobcentre_plus_is_refused_every_returns_route(service: Service, r
             await set_deadline(service.client, contract, 2, "17:00", JCP),
         ]
     assert [slug(problem(a, 403)) for a in answers] == ["forbidden"] * 7
+
+
+@pytest.mark.parametrize("roles", [("operator",), ("validator", "payments_officer"), ()],
+                         ids=["operator", "officers", "no-role"])
+async def test_dwp_s_other_roles_see_no_return_reconciliation_or_deadline(
+    service: Service, returns: Returns, roles: tuple[str, ...]
+) -> None:
+    contract_id, return_id = returns.supply.contract["contract_id"], returns.ids["whole"]
+    paths = [
+        "/weekly-returns", f"/weekly-returns/{return_id}", "/weekly-returns/01936b2e-0000-7000-8000-000000000000",
+        f"/weekly-returns/{return_id}/reconciliation", "/reconciliation",
+        f"/contracts/{contract_id}/weekly-return-deadline",
+    ]
+
+    refused = [await service.client.get(path, headers=bearer("dwp", "dwp", *roles)) for path in paths]
+    readers = {
+        name: [(await service.client.get(path, headers=headers)).status_code for path in paths]
+        for name, headers in (("contract_manager", DWP), ("auditor", AUDITOR))
+    }
+
+    assert [slug(problem(answer, 403)) for answer in refused] == ["forbidden"] * 6
+    assert all(set(answer.json()) == {"type", "title", "status", "detail", "instance"} for answer in refused)
+    assert readers == {name: [200, 200, 404, 200, 200, 200] for name in ("contract_manager", "auditor")}
 
 
 BAD = bad_tokens("partner-whole", "partner", "manager")

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 from scx_servicekit import Principal
 from scx_servicekit.auth import forbidden
+from scx_subcontracts.access import dwp
 from scx_subcontracts.models.registry import Contract
-
-DWP_READERS = ("contract_manager", "auditor")
-
-
-def _dwp_reader(principal: Principal) -> bool:
-    return principal.kind == "dwp" and principal.has_role(*DWP_READERS)
 
 
 def require_performance_reader(principal: Principal) -> None:
-    if not (_dwp_reader(principal) or principal.kind == "prime"):
+    if not (dwp.is_reader(principal) or principal.kind == "prime"):
         raise forbidden(
             "Performance against profiles is read by DWP's contract managers and auditors, and by each contract's "
             "prime."
@@ -28,11 +23,11 @@ def require_performance_reader(principal: Principal) -> None:
 
 
 def can_read_performance(principal: Principal, contract: Contract) -> bool:
-    return _dwp_reader(principal) or contract.prime_id == principal.organisation_id
+    return dwp.is_reader(principal) or contract.prime_id == principal.organisation_id
 
 
 def require_area_reader(principal: Principal) -> None:
-    if not _dwp_reader(principal):
+    if not dwp.is_reader(principal):
         raise forbidden(
             "The primes of an area side by side are read by DWP's contract managers and auditors; a prime reads its "
             "own contract's performance."

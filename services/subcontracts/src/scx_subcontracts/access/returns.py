@@ -2,7 +2,8 @@
 
 - A partner's managers post their own subcontracts' returns; a partner sees its own returns only.
 - A prime's managers set the deadline of their own contracts; a prime sees every return of its partners.
-- DWP sees every return and deadline, and posts or sets nothing.
+- DWP's contract managers and auditors see every return, its reconciliation and every deadline, and post or set
+  nothing; DWP's other roles see none of them (403).
 - Jobcentre Plus has no part in a prime's supply-chain statistics: every route here is 403 to it.
 - Anything else is not found (404), exactly as what does not exist.
 """
@@ -11,13 +12,16 @@ from __future__ import annotations
 
 from scx_servicekit import Principal
 from scx_servicekit.auth import forbidden
+from scx_subcontracts.access import dwp
 from scx_subcontracts.models.returns import WeeklyReturn
 from scx_subcontracts.repository.returns import Scope
 
 
-def refuse_jcp(principal: Principal) -> None:
+def require_reader(principal: Principal) -> None:
+    """Refuses Jobcentre Plus, and DWP's roles other than its readers; the rest see what their organisation may."""
     if principal.kind == "jcp":
         raise forbidden("Jobcentre Plus does not see providers' weekly statistics.")
+    dwp.refuse_other_roles(principal, "providers' weekly statistics and their reconciliation")
 
 
 def require_partner_manager(principal: Principal) -> None:
@@ -31,7 +35,7 @@ def require_prime_manager(principal: Principal) -> None:
 
 
 def returns_in_view(principal: Principal) -> Scope:
-    refuse_jcp(principal)
+    require_reader(principal)
     if principal.kind == "prime":
         return Scope(prime_id=principal.organisation_id)
     if principal.kind == "partner":
@@ -41,7 +45,7 @@ def returns_in_view(principal: Principal) -> Scope:
 
 def can_see_return(principal: Principal, weekly_return: WeeklyReturn) -> bool:
     if principal.kind == "dwp":
-        return True
+        return dwp.is_reader(principal)
     if principal.kind == "prime":
         return weekly_return.prime_id == principal.organisation_id
     return principal.kind == "partner" and weekly_return.partner_id == principal.organisation_id

@@ -40,7 +40,8 @@ async def primes_side_by_side(
 ) -> PrimesFlowsOut:
     """Each prime's referrals of the months: referred → started → first WFI → job start → job outcome, with
     conversions, drop-outs and rejections, days from referral to first WFI (p50, p90) and each clock's breaches.
-    DWP and JCP's TPPMs see every prime, a prime itself; a partner reads its own line in a prime's breakdown."""
+    DWP's contract managers and auditors and JCP's TPPMs see every prime, a prime itself; a partner reads its own
+    line in a prime's breakdown."""
     months = service.months_asked(from_month, to_month)
     lines = await service.primes_side_by_side(uow, principal, months=months, contract_id=contract_id)
     return PrimesFlowsOut(

@@ -41,8 +41,9 @@ async def contract_health(
 ) -> ContractHealthOut:
     """Each end-to-end partner's share of the prime's referrals and job outcomes against the share of targets it
     was promised, month by month, and whether it is starved of referrals; and, for each partner paid by outcome or
-    service, what the prime owed and paid it, how long it took, and what is overdue now. The prime and DWP see the
-    whole contract; a partner its own lines; JCP nothing (403)."""
+    service, what the prime owed and paid it, how long it took, and what is overdue now. The prime and DWP's
+    contract managers and auditors see the whole contract; a partner its own lines; JCP, and DWP's other roles,
+    nothing (403)."""
     months = flows.months_asked(from_month, to_month)
     found = await service.contract_health(uow, principal, contract_id=contract_id, months=months)
     return ContractHealthOut(

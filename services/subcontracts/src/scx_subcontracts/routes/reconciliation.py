@@ -114,7 +114,8 @@ async def list_reconciliation(
     """Every ended week from `week_from` to `week_to` that each subcontract in view (its model one that posts, its
     live dates meeting the week) should have posted: agrees, differs (the figures that do, by how much) or
     not_yet_posted (when it is due, and whether that has passed), with the return's lateness. A partner sees its
-    own subcontracts, a prime its partners', DWP all; filters narrow that. By subcontract, then week."""
+    own subcontracts, a prime its partners', DWP's contract managers and auditors all; filters narrow that. By
+    subcontract, then week."""
     checked_weeks(week_from, week_to)  # the weeks given, before defaults fill in the others
     if week_to is None:  # a week_from later than the last ended week asks for weeks with nothing to post yet
         last_ended = return_rules.iso_week_of(return_rules.last_ended_monday(service.returns_service.now()))

@@ -180,8 +180,9 @@ async def list_returns(
     week_from: Annotated[IsoWeek | None, Query(description="the first ISO week, YYYY-Www")] = None,
     week_to: Annotated[IsoWeek | None, Query(description="the last ISO week, YYYY-Www")] = None,
 ) -> Page[WeeklyReturnOut]:
-    """The returns the caller may see (a partner its own, a prime its partners', DWP all), each with its latest
-    version, in the order they were first posted. Filters narrow what the caller sees, never widen it."""
+    """The returns the caller may see (a partner its own, a prime its partners', DWP's contract managers and
+    auditors all), each with its latest version, in the order they were first posted. Filters narrow what the caller
+    sees, never widen it."""
     weeks = checked_weeks(week_from, week_to)
     wanted = Scope(contract_id=contract_id, subcontract_id=subcontract_id, partner_id=partner_id)
     found = await service.list_returns(uow, principal, wanted=wanted, weeks=weeks, page=paging)
@@ -236,5 +237,5 @@ async def set_deadline(
 @router.get("/contracts/{contract_id}/weekly-return-deadline", tags=["contracts"], responses=ON_A_CONTRACT)
 async def get_deadline(contract_id: str, principal: CurrentPrincipal, uow: UoW) -> ReturnDeadlinesOut:
     """The deadline in force (none until the prime sets one: then no return is judged late) and every earlier
-    setting; seen by the contract's prime, its partners and DWP."""
+    setting; seen by the contract's prime, its partners and DWP's contract managers and auditors."""
     return deadlines_out(contract_id, await service.get_deadlines(uow, principal, contract_id=contract_id))

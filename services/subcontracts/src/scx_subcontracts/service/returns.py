@@ -204,7 +204,7 @@ async def versions_of(uow: UnitOfWork, weekly_return: WeeklyReturn) -> list[Retu
 async def get_return(
     uow: UnitOfWork, principal: Principal, *, return_id: str
 ) -> tuple[WeeklyReturn, list[ReturnVersion]]:
-    access.refuse_jcp(principal)
+    access.require_reader(principal)
     weekly_return = await repository.get_return(uow, return_id=return_id)
     if weekly_return is None or not access.can_see_return(principal, weekly_return):
         raise not_found("Weekly return", return_id)
@@ -256,7 +256,7 @@ async def set_deadline(
 
 
 async def get_deadlines(uow: UnitOfWork, principal: Principal, *, contract_id: str) -> list[ReturnDeadline]:
-    """Seen by whoever sees the contract (its prime, its partners, DWP), but not by Jobcentre Plus."""
-    access.refuse_jcp(principal)
+    """Seen by whoever sees the contract (its prime, its partners, DWP's readers), but not by Jobcentre Plus."""
+    access.require_reader(principal)
     await registry_service.get_contract(uow, principal, contract_id=contract_id)
     return await repository.deadlines_of(uow, contract_id=contract_id)
