@@ -1,13 +1,13 @@
 """A second post for a week is a correction: a new version naming the latest one and why, the earlier versions kept.
-A stale version, a first post naming one, a second naming none, and a reason out of place are refused, and change
-nothing."""
+A stale version, a first post naming one, a second naming none, a reason out of place and one naming a claimant by
+an NI number are refused, and change nothing."""
 
 from __future__ import annotations
 
 import pytest
 
 from .builders import Service, problem, slug
-from .returns_builders import SKILLS, WHOLE, Chain, chain, figures, post, posted, weeks_ago
+from .returns_builders import SKILLS, WHOLE, Chain, chain, csv_file, figures, post, posted, row, upload, weeks_ago
 
 
 @pytest.fixture
@@ -107,3 +107,33 @@ async def test_a_return_is_the_partners_week_of_one_subcontract(service: Service
 
     assert whole["return_id"] != skills["return_id"] and skills["latest_version"] == 1
     assert slug(problem(crossing, 422, field="body.subcontract_id")) == "no-such-subcontract"
+
+
+NINO_SHAPED = (
+    "must not hold anything shaped like a National Insurance number (two letters, then six digits): say why, never who"
+)
+
+
+@pytest.mark.parametrize("reason", [
+    "Claimant AB123456C John Smith phoned", "re ab 12 34 56 c: a start counted twice", "AB-12-34-56 missed",
+])
+async def test_a_reason_holding_an_ni_number_is_refused_as_json_and_in_a_file(
+    service: Service, supply: Chain, reason: str
+) -> None:
+    week = weeks_ago(1)
+    await posted(service.client, supply.whole, week)
+    file = csv_file([row(supply.whole, week, corrects_version=1, reason=f'"{reason}"')])
+
+    async with service.writes_nothing():
+        as_json = await post(service.client, supply.whole, week, corrects_version=1, reason=reason)
+        in_a_file = await upload(service.client, file)
+
+    assert slug(answer := problem(as_json, 422)) == "invalid-request"
+    assert answer["errors"] == [{"field": "body.reason", "message": NINO_SHAPED, "code": "nino_shaped"}]
+    assert slug(answer := problem(in_a_file, 422)) == "invalid-upload"
+    assert answer["errors"] == [{
+        "field": "body.line[2].reason", "message": f"line 2, reason: {NINO_SHAPED}", "code": "nino_shaped",
+        "line": 2, "column": "reason",
+    }]
+    taken = await posted(service.client, supply.whole, week, corrects_version=1, reason="a start on 12 03 was missed")
+    assert taken["latest"]["reason"] == "a start on 12 03 was missed"

@@ -54,3 +54,18 @@ def looks_like_nino(value: str) -> bool:
     separators and case ignored: a code field that would carry one into an event refuses it."""
     squeezed = re.sub(r"[\s_.:-]+", "", value, flags=re.ASCII).upper()
     return _NINO_SHAPE.fullmatch(squeezed) is not None
+
+
+# The same shape inside free text: two letters, six digits and a suffix or none, each maybe set apart by the
+# separators `looks_like_nino` ignores, standing as a word of its own (no letter or digit either side).
+_SEP = r"[\s_.:-]*"
+_NINO_IN_TEXT = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Za-z]{_SEP}[A-Za-z]{_SEP}(?:[0-9]{_SEP}){{5}}[0-9](?:{_SEP}[A-Da-d])?(?![A-Za-z0-9])",
+    flags=re.ASCII,
+)
+
+
+def mentions_nino(text: str) -> bool:
+    """Whether free text (a reason, a note) holds anything shaped like an NI number, as `looks_like_nino` judges a
+    whole value: "Claimant AB123456C phoned", "re ab 12 34 56 c". Such text is refused, never stored."""
+    return _NINO_IN_TEXT.search(text) is not None

@@ -14,8 +14,11 @@ A type's URI is `https://scx.example/problems/<slug>`:
 | `unsupported-media-type` | 415 | an upload that is not `text/csv` (UTF-8) |
 | `invalid-week-range` | 422 | a listing's weeks that do not exist, or `week_from` after `week_to` |
 
-Reads of a return or deadline the caller cannot see answer `not-found` (404), exactly as a missing one; Jobcentre
-Plus is `forbidden` (403) everywhere here, as is anyone posting or setting what their kind and role may not.
+A JSON body that does not fit its shape is `invalid-request` (422), as everywhere: a correction's `reason` holding
+anything shaped like an NI number among them (`nino_shaped`; in a file, an `invalid-upload` fault of the line's
+`reason`). Reads of a return or deadline the caller cannot see answer `not-found` (404), exactly as a missing one;
+Jobcentre Plus and DWP's roles other than contract managers and auditors are `forbidden` (403) everywhere here, as
+is anyone posting or setting what their kind and role may not.
 """
 
 from __future__ import annotations

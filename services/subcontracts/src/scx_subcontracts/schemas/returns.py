@@ -1,13 +1,18 @@
 """The shapes of weekly returns and their deadlines. A CSV upload's rows are read into `PostWeeklyReturn` too
-(`schemas.returns_upload`), so a row is held to exactly the bounds of a JSON post."""
+(`schemas.returns_upload`), so a row is held to exactly the bounds of a JSON post.
+
+A correction's reason is free text that every reader of the return sees: one holding anything shaped like an NI
+number is refused (`nino_shaped`), so that no claimant is named in it."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+from pydantic_core import PydanticCustomError
 
+from scx_contracts.claimant import mentions_nino
 from scx_contracts.weekly_stats import (
     DEADLINE_TIME_ZONE,
     DaysAfterWeekEnd,
@@ -18,6 +23,18 @@ from scx_contracts.weekly_stats import (
 )
 from scx_servicekit.strict import Reason, RecordId, RequestModel, Revision
 
+
+def _names_no_claimant(reason: str) -> str:
+    if mentions_nino(reason):
+        raise PydanticCustomError(
+            "nino_shaped",
+            "must not hold anything shaped like a National Insurance number (two letters, then six digits): say why, "
+            "never who",
+        )
+    return reason
+
+
+CorrectionReason = Annotated[Reason, AfterValidator(_names_no_claimant)]
 Timeliness = Literal["on_time", "late", "no_deadline_set"]
 ReturnSource = Literal["api", "upload"]
 
@@ -29,7 +46,9 @@ class PostWeeklyReturn(RequestModel):
     corrects_version: Revision | None = Field(
         default=None, description="a correction names the latest version of the week's return; a first post none"
     )
-    reason: Reason | None = Field(default=None, description="why the correction is made (corrections only)")
+    reason: CorrectionReason | None = Field(
+        default=None, description="why the correction is made (corrections only), naming no claimant"
+    )
 
 
 class ReturnVersionOut(BaseModel):
