@@ -64,14 +64,16 @@ async def _retally(uow: UnitOfWork, before: Journey | None, after: Journey) -> N
 async def _count(
     uow: UnitOfWork, envelope: Envelope, journey: Journey, figure: str, on: date, *,
     organisation_id: str | None = None, subcontract_id: str | None = None, claim_id: str | None = None,
+    key_suffix: str = "",
 ) -> bool:
     """Count the event towards `figure` for the organisation that did it: by default whoever delivers the journey
-    now. Its subcontract is the journey's when that organisation delivers the journey, else the one given."""
+    now. Its subcontract is the journey's when that organisation delivers the journey, else the one given. An event
+    counted towards a second figure is keyed apart by `key_suffix`."""
     who = organisation_id or journey.organisation_id
     if subcontract_id is None:
         subcontract_id = journey.subcontract_id if who == journey.organisation_id else IN_HOUSE
     return await repository.add_occurrence(uow, Occurrence(
-        event_id=str(envelope.event_id), figure=figure, referral_id=journey.referral_id,
+        event_id=f"{envelope.event_id}{key_suffix}", figure=figure, referral_id=journey.referral_id,
         claimant_ref=journey.claimant_ref, contract_id=journey.contract_id, prime_id=journey.prime_id,
         organisation_id=who, subcontract_id=subcontract_id, on_date=on, iso_week=rules.iso_week_of(on),
         month=rules.month_of(on), claim_id=claim_id,
@@ -129,19 +131,9 @@ async def _allocate(
     if not await _count(uow, envelope, moved, "referrals_received", allocated_on):
         return  # applied before
     if journey.first_subcontract_id is None:
-        await _count_start(uow, envelope, moved, journey.started_on)
+        # The start counts for the first organisation the journey is allocated to, in the week of the start.
+        await _count(uow, envelope, moved, "starts", journey.started_on, key_suffix=":start")
     await _save(uow, journey, moved, "organisation_id", "subcontract_id", "first_subcontract_id")
-
-
-async def _count_start(uow: UnitOfWork, envelope: Envelope, journey: Journey, started_on: date) -> None:
-    """The start counts for the first organisation the journey was allocated to, in the week of the start. It has
-    an occurrence of its own, keyed apart from the allocation's."""
-    await repository.add_occurrence(uow, Occurrence(
-        event_id=f"{envelope.event_id}:start", figure="starts", referral_id=journey.referral_id,
-        claimant_ref=journey.claimant_ref, contract_id=journey.contract_id, prime_id=journey.prime_id,
-        organisation_id=journey.organisation_id, subcontract_id=journey.subcontract_id, on_date=started_on,
-        iso_week=rules.iso_week_of(started_on), month=rules.month_of(started_on),
-    ))
 
 
 async def referral_withdrawn(uow: UnitOfWork, _: Envelope, data: ReferralWithdrawn) -> None:
